@@ -147,8 +147,8 @@ pub(crate) fn unknown_enum_value(schema: &'static str, value: &str) {
     });
 }
 
-/// Decodes one generated object's entries into a default value of the object; created by the
-/// object's generated decoder, which reads the keys with [`next_key`](Self::next_key), calls
+/// Decodes one generated object's entries into a default value of the object; driven by a
+/// [`FieldReader`], which reads the keys with [`next_key`](Self::next_key), calls
 /// [`value`](Self::value) or [`option`](Self::option) for each key that is a field and
 /// [`unknown`](Self::unknown) for the others, then [`finish`](Self::finish). Absent fields keep
 /// their defaults; `finish` records the required ones.
@@ -351,6 +351,72 @@ impl<E: de::Error> ObjectReader<E> {
             Some(error) => Err(error),
             None => Ok(self.state.finish()),
         }
+    }
+}
+
+/// An [`ObjectReader`] with the map it reads: what an object's generated decoder drives. It
+/// reads the keys itself, keeps those that are no field (custom data or unknown keys) and hands
+/// the decoder only field indexes, so each field costs the generated code one short call.
+pub(crate) struct FieldReader<'de, A: MapAccess<'de>> {
+    reader: ObjectReader<A::Error>,
+    map: A,
+    /// The index of the field whose value is next.
+    index: u16,
+}
+
+#[allow(
+    dead_code,
+    reason = "only generated code uses it, and cargo features may leave that code out"
+)]
+impl<'de, A: MapAccess<'de>> FieldReader<'de, A> {
+    /// Starts decoding an object with these fields from `map`, one level deeper.
+    pub(crate) fn enter(map: A, fields: &'static Fields) -> Self {
+        FieldReader {
+            reader: ObjectReader::enter(fields),
+            map,
+            index: NO_FIELD,
+        }
+    }
+
+    /// The index of the next field in the map; `None` at the end of the object or after an
+    /// error. Keys that are no field are read and kept on the way. (Inlined in release
+    /// builds, as the key reading and lookup it calls are: it runs once per key.)
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn next_field(&mut self) -> Option<u16> {
+        loop {
+            let key = self.reader.next_key(&mut self.map)?;
+            match self.reader.field_index(&key) {
+                NO_FIELD => self.reader.unknown(&mut self.map, key),
+                index => {
+                    self.index = index;
+                    return Some(index);
+                }
+            }
+        }
+    }
+
+    /// Reads the value of the field [`next_field`](Self::next_field) returned (of a plain
+    /// type) into `slot`, as [`ObjectReader::value`] does.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn value<T: DeserializeOwned>(&mut self, slot: &mut T) {
+        self.reader.value(&mut self.map, self.index, slot);
+    }
+
+    /// Reads the value of the field [`next_field`](Self::next_field) returned (an `Option`
+    /// field) into `slot`, as [`ObjectReader::option`] does.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn option<T: DeserializeOwned>(&mut self, slot: &mut Option<T>) {
+        self.reader.option(&mut self.map, self.index, slot);
+    }
+
+    /// The custom data read (objects with custom data).
+    pub(crate) fn custom(&mut self) -> serde_json::Map<String, Value> {
+        self.reader.custom()
+    }
+
+    /// Ends the object: the first error, or what it kept.
+    pub(crate) fn finish(self) -> Result<WireState, A::Error> {
+        self.reader.finish()
     }
 }
 

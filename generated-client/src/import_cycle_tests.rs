@@ -32,6 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "auth",
             "mismatch",
             "filter",
+            "unknown_value",
         ],
     ),
     (

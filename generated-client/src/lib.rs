@@ -75,7 +75,7 @@
 //!
 //! - **Absent**: a field that is not in the JSON holds its type's `Default` (`None` for an
 //!   `Option` field, `""`, `0`, `false`, an empty list, an object of defaults, an enum's empty
-//!   `Unknown("")`), whether the spec calls it required or not. Required fields stay plain
+//!   `Unknown` holding `""`), whether the spec calls it required or not. Required fields stay plain
 //!   types. [`WireObject::is_absent`] tells an absent field from a value that was sent, and
 //!   encoding writes no absent field back until it is set to something other than its default:
 //!   nothing is invented.
@@ -84,7 +84,8 @@
 //! - **Unknown keys**: kept. Objects with custom data (users, channels, messages, members,
 //!   events) hold them in their `custom` map; every other object keeps them in its
 //!   [`WireState`]; both are read by name with [`WireObject::unknown`] and written back.
-//! - **Unknown enum values** are kept in the enum's `Unknown` variant; **unknown event types**
+//! - **Unknown enum values** are kept in the enum's `Unknown` variant, as an [`UnknownValue`]
+//!   that only the client makes (so it never holds a known value); **unknown event types**
 //!   decode as [`Event::Custom`] (or [`Event::Unknown`] without a string `type`).
 //! - **Wrong type** (a number for a string, a date that does not parse, a number out of range):
 //!   the field holds its default and the value is kept as sent ([`WireObject::raw`]) and
@@ -148,6 +149,7 @@ mod send;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
+mod unknown_value;
 pub mod webhook;
 #[cfg(feature = "ws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
@@ -176,3 +178,4 @@ pub use reqwest;
 pub use response::ApiResponse;
 pub use retry::RetryPolicy;
 pub use send::ResponseFuture;
+pub use unknown_value::UnknownValue;

@@ -6,7 +6,7 @@
 //! unused code dominated the crate's build time. Each object instead has a table of its fields
 //! ([`Fields`], the associated const of [`Object`]), and its impls are one short line per field
 //! calling the small generic helpers here and in [`crate::decode`]: [`ObjectWriter`] when
-//! encoding, [`ObjectReader`](crate::decode::ObjectReader) when decoding. Keeping the logic in
+//! encoding, [`FieldReader`](crate::decode::FieldReader) when decoding. Keeping the logic in
 //! the helpers keeps the generated code small (and so the crate's compile time), and the
 //! decoding rule in one place.
 
@@ -16,7 +16,7 @@ use std::marker::PhantomData;
 use serde::de::{Deserialize as _, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-pub(crate) use crate::decode::ObjectReader;
+pub(crate) use crate::decode::FieldReader;
 use crate::fields::Key;
 // The generated serde impls name the field tables through this module (`__rt::Fields`).
 #[allow(
@@ -118,6 +118,9 @@ impl<M: SerializeMap> ObjectWriter<'_, M> {
                     }
                 }
             }
+            // Most objects are built by the caller, with nothing kept: no call for their unset
+            // optional fields.
+            None if self.state.is_none() && !self.fields.field(index).is_required() => {}
             None => self.stand_in(index),
         }
     }
@@ -190,14 +193,14 @@ pub(crate) fn deserialize_enum<'de, D: Deserializer<'de>, T>(
     deserializer: D,
     schema: &'static str,
     known: fn(&str) -> Option<T>,
-    unknown: fn(String) -> T,
+    unknown: fn(crate::UnknownValue) -> T,
 ) -> Result<T, D::Error> {
     let key = Key::deserialize(deserializer)?;
     Ok(match known(key.as_str()) {
         Some(value) => value,
         None => {
             crate::decode::unknown_enum_value(schema, key.as_str());
-            unknown(key.into_string())
+            unknown(crate::UnknownValue::new(key.into_string()))
         }
     })
 }

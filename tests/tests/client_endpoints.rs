@@ -185,7 +185,7 @@ async fn get_or_create_channel() {
             &[
                 ChannelOwnCapability::SendMessage,
                 ChannelOwnCapability::DeleteChannel,
-                ChannelOwnCapability::Unknown("fly-to-moon".into()),
+                ChannelOwnCapability::from("fly-to-moon"),
             ][..]
         )
     );
@@ -527,14 +527,15 @@ async fn create_channel_type() {
     let body = CreateChannelTypeRequest {
         typing_events: Some(false),
         commands: Some(strings(&["giphy", "ban"])),
-        permissions: Some(vec![PolicyRequest::new(
-            PolicyRequestAction::Allow,
-            "Admin users can perform any action",
-            strings(&["*"]),
-            strings(&["admin"]),
-            false,
-            999,
-        )]),
+        permissions: Some(vec![PolicyRequest {
+            action: PolicyRequestAction::Allow,
+            name: "Admin users can perform any action".to_owned(),
+            resources: strings(&["*"]),
+            roles: strings(&["admin"]),
+            owner: false,
+            priority: 999,
+            ..Default::default()
+        }]),
         grants: Some(BTreeMap::from([(
             "admin".to_owned(),
             strings(&["delete-channel"]),

@@ -238,7 +238,7 @@ rust_rules! {
     RUST_TYPE_CHANGED = "rust-type-changed", Major, "A field's, alias's or payload's Rust type changed (including `Option` or `Box` around it).";
     RUST_PAGES_CHANGED = "rust-pages-changed", Major, "The operation's `*_pages` stream pages by other fields or yields other items: code that reads its pages or items may no longer compile or may see other pages.";
     RUST_TYPE_KIND_CHANGED = "rust-type-kind-changed", Major, "The type changed between struct, enum and alias.";
-    RUST_VARIANT_ADDED = "rust-variant-added", Minor, "A new enum variant. Values it stands for used to arrive as `Unknown`; matches over generated enums need a wildcard arm (the client's documented policy).";
+    RUST_VARIANT_ADDED = "rust-variant-added", Minor, "A new enum variant. Values it stands for used to arrive as `Unknown`; matches over generated enums need a wildcard arm, which `#[non_exhaustive]` asks for.";
     RUST_VARIANT_REMOVED = "rust-variant-removed", Major, "Code that names the variant no longer compiles.";
     RUST_FILTER_FIELD_ADDED = "rust-filter-field-added", Minor, "A new function on the query's filter type.";
     RUST_FILTER_FIELD_REMOVED = "rust-filter-field-removed", Major, "Code that filters on the field no longer compiles.";

@@ -60,6 +60,7 @@ pub(super) fn query_struct(endpoint: &Endpoint) -> Option<TokenStream> {
         quote! {
             impl #struct_name {
                 #[doc = #text]
+                #[inline]
                 pub fn new(#(#params),*) -> Self {
                     Self { #(#inits),* }
                 }
@@ -102,6 +103,7 @@ pub(super) fn method(endpoint: &Endpoint) -> TokenStream {
     quote! {
         #docs
         #deprecated
+        #[inline]
         pub fn #name(&self, #(#params),*) -> crate::ResponseFuture<'_, #response> {
             let #mutability request = crate::request::Request::new(&crate::operations::#constant, #path);
             #(#query_lines)*

@@ -149,6 +149,7 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
     Some(quote! {
         #docs
         #deprecated
+        #[inline]
         pub fn #name(&self, #(#params),*) -> crate::Pages<'_, #paged_type, #item> {
             #(#owned)*
             let #mutability #paged = #paged.clone();

@@ -171,8 +171,10 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
             }
         }
     };
+    let literal_note = literal_note(object);
     quote! {
         #docs
+        #literal_note
         #schema_deprecated
         #[derive(#(#derives),*)]
         pub struct #name {
@@ -184,13 +186,50 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
     }
 }
 
-/// `new` taking the required fields; skipped when `Default` already builds the value.
-/// String fields take `impl Into<String>`, as their setters do.
-fn constructor(rust_name: &str, object: &Object) -> TokenStream {
-    let required: Vec<&Field> = object.fields.iter().filter(|f| !f.is_optional()).collect();
-    if required.is_empty() && object.derives_default {
+/// The most arguments a positional constructor takes. Past three, arguments of one type in a row
+/// (three `DateTime`s, five `bool`s) are easy to swap unseen, so a larger object is built with a
+/// struct literal ending in `..Default::default()`, which names every field it sets.
+pub const MAX_CONSTRUCTOR_ARGS: usize = 3;
+
+/// Whether an object gets `new`: it has required fields, at most [`MAX_CONSTRUCTOR_ARGS`] of
+/// them, or no `Default` to build it with otherwise (multipart bodies).
+pub fn has_constructor(object: &Object) -> bool {
+    let required = object.fields.iter().filter(|f| !f.is_optional()).count();
+    match required {
+        0 => !object.derives_default,
+        n => n <= MAX_CONSTRUCTOR_ARGS || !object.derives_default,
+    }
+}
+
+/// The line of an object's doc that says how to build it without a constructor.
+fn literal_note(object: &Object) -> TokenStream {
+    let required = object.fields.iter().filter(|f| !f.is_optional()).count();
+    if required == 0 || has_constructor(object) {
         return quote! {};
     }
+    let text = format!(
+        " Build one with a struct literal that sets its {required} required fields and ends in \
+         `..Default::default()`."
+    );
+    quote! {
+        #[doc = ""]
+        #[doc = #text]
+    }
+}
+
+/// `new` taking the required fields, where [`has_constructor`] says so. String fields take
+/// `impl Into<String>`, as their setters do.
+fn constructor(rust_name: &str, object: &Object) -> TokenStream {
+    if !has_constructor(object) {
+        return quote! {};
+    }
+    let required: Vec<&Field> = object.fields.iter().filter(|f| !f.is_optional()).collect();
+    // Only a multipart body, which has no `Default`, gets here with many required fields.
+    let allow = if required.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments, reason = "a multipart body has no `Default` to build it from")] }
+    } else {
+        quote! {}
+    };
     let params = required.iter().map(|field| {
         let rust = ident(&field.rust_name);
         let ty = param_type(field);
@@ -216,16 +255,12 @@ fn constructor(rust_name: &str, object: &Object) -> TokenStream {
     } else {
         quote! { __wire: crate::WireState::default(), }
     };
-    let allow = if required.len() > 7 {
-        quote! { #[allow(clippy::too_many_arguments)] }
-    } else {
-        quote! {}
-    };
     let text =
         format!(" Creates a `{rust_name}` from its required fields; the optional ones are `None`.");
     quote! {
         #[doc = #text]
         #allow
+        #[inline]
         pub fn new(#(#params),*) -> Self {
             Self {
                 #(#inits,)*
@@ -281,22 +316,26 @@ fn enum_items(schema: &Schema, values: &[EnumValue]) -> TokenStream {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            #[doc = " A value this version of the client does not know, kept as sent."]
-            Unknown(String),
+            #[doc = " A value this version of the client does not know, kept as sent; never one of the"]
+            #[doc = " values above (see [`UnknownValue`](crate::UnknownValue))."]
+            Unknown(crate::UnknownValue),
         }
 
         impl #name {
             #[doc = " The value as sent on the wire."]
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => value.as_str(),
                 }
             }
 
             #[doc = " The known value spelled `value` on the wire."]
+            #[inline]
             fn known(value: &str) -> Option<Self> {
                 match value {
                     #(#known)*
@@ -306,19 +345,22 @@ fn enum_items(schema: &Schema, values: &[EnumValue]) -> TokenStream {
         }
 
         impl From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+                Self::known(value).unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
             }
         }
 
         #[doc = " An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds."]
         impl Default for #name {
+            #[inline]
             fn default() -> Self {
-                Self::Unknown(String::new())
+                Self::Unknown(crate::UnknownValue::default())
             }
         }
 
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -337,6 +379,7 @@ fn enum_items(schema: &Schema, values: &[EnumValue]) -> TokenStream {
         }
 
         impl crate::request::QueryValue for #name {
+            #[inline]
             fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
                 pairs.push((name, self.as_str().to_owned()));
             }

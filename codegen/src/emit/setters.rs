@@ -58,6 +58,7 @@ fn setter(field: &Field) -> TokenStream {
         #docs
         #deprecated
         #[must_use]
+        #[inline]
         pub fn #name(mut self, #rust: #ty) -> Self {
             self.#rust = Some(#value);
             self

@@ -169,34 +169,41 @@ fn write_object(
         "        slots: &[{}],\n        required: {required},\n    }};\n\n",
         slots.join(", ")
     );
+    // `next_field` returns only the indexes of `FIELDS`, so the last arm never runs.
     let _ = write!(
         out,
-        "    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {{\n        \
-         let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);\n        \
-         let mut __value = Self::default();\n        \
-         while let Some(__key) = __reader.next_key(&mut __map) {{\n"
+        "    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {{\n        \
+         let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);\n        \
+         let mut __value = Self::default();\n"
     );
     const BODY: &str = "        ";
-    if object.fields.is_empty() {
-        let _ = writeln!(out, "{BODY}    __reader.unknown(&mut __map, __key);");
-    } else {
-        let _ = writeln!(out, "{BODY}    match __reader.field_index(&__key) {{");
-        for (index, field) in object.fields.iter().enumerate() {
-            let method = if field.is_optional() {
-                "option"
-            } else {
-                "value"
-            };
+    let read = |field: &Field| {
+        let method = if field.is_optional() {
+            "option"
+        } else {
+            "value"
+        };
+        format!("__reader.{method}(&mut __value.{})", field.rust_name)
+    };
+    match object.fields.as_slice() {
+        [] => {
+            let _ = writeln!(out, "{BODY}while __reader.next_field().is_some() {{");
+        }
+        [field] => {
+            let _ = writeln!(out, "{BODY}while __reader.next_field().is_some() {{");
+            let _ = writeln!(out, "{BODY}    {};", read(field));
+        }
+        fields => {
             let _ = writeln!(
                 out,
-                "{BODY}        {index} => __reader.{method}(&mut __map, {index}, &mut __value.{}),",
-                field.rust_name
+                "{BODY}while let Some(__index) = __reader.next_field() {{"
             );
+            let _ = writeln!(out, "{BODY}    match __index {{");
+            for (index, field) in fields.iter().enumerate() {
+                let _ = writeln!(out, "{BODY}        {index} => {},", read(field));
+            }
+            let _ = writeln!(out, "{BODY}        _ => {{}}\n{BODY}    }}");
         }
-        let _ = writeln!(
-            out,
-            "{BODY}        _ => __reader.unknown(&mut __map, __key),\n{BODY}    }}"
-        );
     }
     let _ = writeln!(out, "{BODY}}}");
     if custom {
@@ -240,11 +247,11 @@ fn write_object(
          fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {{\n        \
          __rt::deserialize_object(__deserializer)\n    }}\n}}\n\n\
          impl crate::WireObject for {name} {{\n    \
-         fn wire_state(&self) -> &crate::WireState {{\n        &self.__wire\n    }}\n"
+         #[inline]\n    fn wire_state(&self) -> &crate::WireState {{\n        &self.__wire\n    }}\n"
     );
     if custom {
         out.push_str(
-            "\n    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {\n        \
+            "\n    #[inline]\n    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {\n        \
              &self.custom\n    }\n",
         );
     }

@@ -30,6 +30,7 @@ pub struct AiIndicatorClearEvent {
 
 impl AiIndicatorClearEvent {
     /// Creates a `AiIndicatorClearEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -67,6 +68,7 @@ pub struct AiIndicatorStopEvent {
 
 impl AiIndicatorStopEvent {
     /// Creates a `AiIndicatorStopEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -110,6 +112,7 @@ pub struct AiIndicatorUpdateEvent {
 
 impl AiIndicatorUpdateEvent {
     /// Creates a `AiIndicatorUpdateEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,

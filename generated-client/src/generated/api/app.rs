@@ -29,6 +29,7 @@ pub struct GetApplicationResponse {
 
 impl GetApplicationResponse {
     /// Creates a `GetApplicationResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(app: AppResponseFields, duration: impl Into<String>) -> Self {
         Self {
             app,
@@ -176,6 +177,7 @@ pub struct UpdateAppRequest {
 impl UpdateAppRequest {
     /// Sets `disable_auth_checks` to `Some(disable_auth_checks)`: Accept client requests without a valid user token; for development only.
     #[must_use]
+    #[inline]
     pub fn disable_auth_checks(mut self, disable_auth_checks: bool) -> Self {
         self.disable_auth_checks = Some(disable_auth_checks);
         self
@@ -183,6 +185,7 @@ impl UpdateAppRequest {
 
     /// Sets `disable_permissions_checks` to `Some(disable_permissions_checks)`: Skip permission checks on client-side requests; for development only.
     #[must_use]
+    #[inline]
     pub fn disable_permissions_checks(
         mut self,
         disable_permissions_checks: bool,
@@ -193,6 +196,7 @@ impl UpdateAppRequest {
 
     /// Sets `apn_config` to `Some(apn_config)`: Apple Push Notification service settings.
     #[must_use]
+    #[inline]
     pub fn apn_config(mut self, apn_config: ApnConfig) -> Self {
         self.apn_config = Some(apn_config);
         self
@@ -200,6 +204,7 @@ impl UpdateAppRequest {
 
     /// Sets `firebase_config` to `Some(firebase_config)`: Firebase Cloud Messaging settings.
     #[must_use]
+    #[inline]
     pub fn firebase_config(mut self, firebase_config: FirebaseConfig) -> Self {
         self.firebase_config = Some(firebase_config);
         self
@@ -207,6 +212,7 @@ impl UpdateAppRequest {
 
     /// Sets `huawei_config` to `Some(huawei_config)`: Huawei Push Kit settings.
     #[must_use]
+    #[inline]
     pub fn huawei_config(mut self, huawei_config: HuaweiConfig) -> Self {
         self.huawei_config = Some(huawei_config);
         self
@@ -214,6 +220,7 @@ impl UpdateAppRequest {
 
     /// Sets `xiaomi_config` to `Some(xiaomi_config)`: Xiaomi push settings.
     #[must_use]
+    #[inline]
     pub fn xiaomi_config(mut self, xiaomi_config: XiaomiConfig) -> Self {
         self.xiaomi_config = Some(xiaomi_config);
         self
@@ -221,6 +228,7 @@ impl UpdateAppRequest {
 
     /// Sets `push_config` to `Some(push_config)`: General push notification settings.
     #[must_use]
+    #[inline]
     pub fn push_config(mut self, push_config: PushConfig) -> Self {
         self.push_config = Some(push_config);
         self
@@ -228,6 +236,7 @@ impl UpdateAppRequest {
 
     /// Sets `webhook_url` to `Some(webhook_url)`: URL that receives webhook events.
     #[must_use]
+    #[inline]
     pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.webhook_url = Some(webhook_url.into());
         self
@@ -235,6 +244,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_enabled` to `Some(moderation_enabled)`: Turn moderation on for the app.
     #[must_use]
+    #[inline]
     pub fn moderation_enabled(mut self, moderation_enabled: bool) -> Self {
         self.moderation_enabled = Some(moderation_enabled);
         self
@@ -242,6 +252,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_analytics_enabled` to `Some(moderation_analytics_enabled)`: Turn moderation analytics on.
     #[must_use]
+    #[inline]
     pub fn moderation_analytics_enabled(
         mut self,
         moderation_analytics_enabled: bool,
@@ -252,6 +263,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_onboarding_complete` to `Some(moderation_onboarding_complete)`: Mark the moderation onboarding of the dashboard as done.
     #[must_use]
+    #[inline]
     pub fn moderation_onboarding_complete(
         mut self,
         moderation_onboarding_complete: bool,
@@ -262,6 +274,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_webhook_url` to `Some(moderation_webhook_url)`: URL that receives moderation webhook events.
     #[must_use]
+    #[inline]
     pub fn moderation_webhook_url(
         mut self,
         moderation_webhook_url: impl Into<String>,
@@ -272,6 +285,7 @@ impl UpdateAppRequest {
 
     /// Sets `permission_version` to `Some(permission_version)`: Version of the permission system, `v1` or `v2`.
     #[must_use]
+    #[inline]
     pub fn permission_version(
         mut self,
         permission_version: UpdateAppRequestPermissionVersion,
@@ -284,6 +298,7 @@ impl UpdateAppRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn user_search_disallowed_roles(
         mut self,
         user_search_disallowed_roles: Vec<String>,
@@ -294,6 +309,7 @@ impl UpdateAppRequest {
 
     /// Sets `multi_tenant_enabled` to `Some(multi_tenant_enabled)`: Turn multi-tenancy on, so that users and channels belong to teams.
     #[must_use]
+    #[inline]
     pub fn multi_tenant_enabled(mut self, multi_tenant_enabled: bool) -> Self {
         self.multi_tenant_enabled = Some(multi_tenant_enabled);
         self
@@ -301,6 +317,7 @@ impl UpdateAppRequest {
 
     /// Sets `image_moderation_labels` to `Some(image_moderation_labels)`: Labels that image moderation detects.
     #[must_use]
+    #[inline]
     pub fn image_moderation_labels(
         mut self,
         image_moderation_labels: Vec<String>,
@@ -311,6 +328,7 @@ impl UpdateAppRequest {
 
     /// Sets `image_moderation_block_labels` to `Some(image_moderation_block_labels)`: Image moderation labels that block the message.
     #[must_use]
+    #[inline]
     pub fn image_moderation_block_labels(
         mut self,
         image_moderation_block_labels: Vec<String>,
@@ -321,6 +339,7 @@ impl UpdateAppRequest {
 
     /// Sets `image_moderation_enabled` to `Some(image_moderation_enabled)`: Turn image moderation on.
     #[must_use]
+    #[inline]
     pub fn image_moderation_enabled(mut self, image_moderation_enabled: bool) -> Self {
         self.image_moderation_enabled = Some(image_moderation_enabled);
         self
@@ -328,6 +347,7 @@ impl UpdateAppRequest {
 
     /// Sets `allowed_flag_reasons` to `Some(allowed_flag_reasons)`: Reasons users may give when they flag content.
     #[must_use]
+    #[inline]
     pub fn allowed_flag_reasons(mut self, allowed_flag_reasons: Vec<String>) -> Self {
         self.allowed_flag_reasons = Some(allowed_flag_reasons);
         self
@@ -335,6 +355,7 @@ impl UpdateAppRequest {
 
     /// Sets `auto_translation_enabled` to `Some(auto_translation_enabled)`: Turn automatic message translation on.
     #[must_use]
+    #[inline]
     pub fn auto_translation_enabled(mut self, auto_translation_enabled: bool) -> Self {
         self.auto_translation_enabled = Some(auto_translation_enabled);
         self
@@ -342,6 +363,7 @@ impl UpdateAppRequest {
 
     /// Sets `async_url_enrich_enabled` to `Some(async_url_enrich_enabled)`: Enrich links in messages in the background instead of while the message is sent.
     #[must_use]
+    #[inline]
     pub fn async_url_enrich_enabled(mut self, async_url_enrich_enabled: bool) -> Self {
         self.async_url_enrich_enabled = Some(async_url_enrich_enabled);
         self
@@ -349,6 +371,7 @@ impl UpdateAppRequest {
 
     /// Sets `before_message_send_hook_url` to `Some(before_message_send_hook_url)`: URL called before a message is sent, which can change or reject it.
     #[must_use]
+    #[inline]
     pub fn before_message_send_hook_url(
         mut self,
         before_message_send_hook_url: impl Into<String>,
@@ -359,6 +382,7 @@ impl UpdateAppRequest {
 
     /// Sets `before_message_send_hook_attempt_timeout_ms` to `Some(before_message_send_hook_attempt_timeout_ms)`: How long to wait for the before-send hook, in milliseconds.
     #[must_use]
+    #[inline]
     pub fn before_message_send_hook_attempt_timeout_ms(
         mut self,
         before_message_send_hook_attempt_timeout_ms: i32,
@@ -371,6 +395,7 @@ impl UpdateAppRequest {
 
     /// Sets `custom_action_handler_url` to `Some(custom_action_handler_url)`: URL that handles custom slash commands.
     #[must_use]
+    #[inline]
     pub fn custom_action_handler_url(
         mut self,
         custom_action_handler_url: impl Into<String>,
@@ -381,6 +406,7 @@ impl UpdateAppRequest {
 
     /// Sets `enforce_unique_usernames` to `Some(enforce_unique_usernames)`: Require unique user names in the whole app (`app`), within each team (`team`) or not at all (`no`).
     #[must_use]
+    #[inline]
     pub fn enforce_unique_usernames(
         mut self,
         enforce_unique_usernames: UpdateAppRequestEnforceUniqueUsernames,
@@ -391,6 +417,7 @@ impl UpdateAppRequest {
 
     /// Sets `sqs_url` to `Some(sqs_url)`: URL of an Amazon SQS queue that receives events.
     #[must_use]
+    #[inline]
     pub fn sqs_url(mut self, sqs_url: impl Into<String>) -> Self {
         self.sqs_url = Some(sqs_url.into());
         self
@@ -398,6 +425,7 @@ impl UpdateAppRequest {
 
     /// Sets `sqs_key` to `Some(sqs_key)`: AWS access key for the SQS queue.
     #[must_use]
+    #[inline]
     pub fn sqs_key(mut self, sqs_key: impl Into<String>) -> Self {
         self.sqs_key = Some(sqs_key.into());
         self
@@ -405,6 +433,7 @@ impl UpdateAppRequest {
 
     /// Sets `sqs_secret` to `Some(sqs_secret)`: AWS secret key for the SQS queue.
     #[must_use]
+    #[inline]
     pub fn sqs_secret(mut self, sqs_secret: impl Into<String>) -> Self {
         self.sqs_secret = Some(sqs_secret.into());
         self
@@ -412,6 +441,7 @@ impl UpdateAppRequest {
 
     /// Sets `sns_topic_arn` to `Some(sns_topic_arn)`: ARN of an Amazon SNS topic that receives events.
     #[must_use]
+    #[inline]
     pub fn sns_topic_arn(mut self, sns_topic_arn: impl Into<String>) -> Self {
         self.sns_topic_arn = Some(sns_topic_arn.into());
         self
@@ -419,6 +449,7 @@ impl UpdateAppRequest {
 
     /// Sets `sns_key` to `Some(sns_key)`: AWS access key for the SNS topic.
     #[must_use]
+    #[inline]
     pub fn sns_key(mut self, sns_key: impl Into<String>) -> Self {
         self.sns_key = Some(sns_key.into());
         self
@@ -426,6 +457,7 @@ impl UpdateAppRequest {
 
     /// Sets `sns_secret` to `Some(sns_secret)`: AWS secret key for the SNS topic.
     #[must_use]
+    #[inline]
     pub fn sns_secret(mut self, sns_secret: impl Into<String>) -> Self {
         self.sns_secret = Some(sns_secret.into());
         self
@@ -433,6 +465,7 @@ impl UpdateAppRequest {
 
     /// Sets `image_upload_config` to `Some(image_upload_config)`: Which images users may upload.
     #[must_use]
+    #[inline]
     pub fn image_upload_config(mut self, image_upload_config: FileUploadConfig) -> Self {
         self.image_upload_config = Some(image_upload_config);
         self
@@ -440,6 +473,7 @@ impl UpdateAppRequest {
 
     /// Sets `file_upload_config` to `Some(file_upload_config)`: Which files users may upload.
     #[must_use]
+    #[inline]
     pub fn file_upload_config(mut self, file_upload_config: FileUploadConfig) -> Self {
         self.file_upload_config = Some(file_upload_config);
         self
@@ -447,6 +481,7 @@ impl UpdateAppRequest {
 
     /// Sets `revoke_tokens_issued_before` to `Some(revoke_tokens_issued_before)`: Reject all user tokens issued before this time.
     #[must_use]
+    #[inline]
     pub fn revoke_tokens_issued_before(
         mut self,
         revoke_tokens_issued_before: chrono::DateTime<chrono::Utc>,
@@ -457,6 +492,7 @@ impl UpdateAppRequest {
 
     /// Sets `webhook_events` to `Some(webhook_events)`: Event types sent to the webhook URL.
     #[must_use]
+    #[inline]
     pub fn webhook_events(mut self, webhook_events: Vec<String>) -> Self {
         self.webhook_events = Some(webhook_events);
         self
@@ -464,6 +500,7 @@ impl UpdateAppRequest {
 
     /// Sets `channel_hide_members_only` to `Some(channel_hide_members_only)`: Channel hide members only.
     #[must_use]
+    #[inline]
     pub fn channel_hide_members_only(mut self, channel_hide_members_only: bool) -> Self {
         self.channel_hide_members_only = Some(channel_hide_members_only);
         self
@@ -471,6 +508,7 @@ impl UpdateAppRequest {
 
     /// Sets `grants` to `Some(grants)`: Permissions granted to each role, by role name.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -481,6 +519,7 @@ impl UpdateAppRequest {
 
     /// Sets `migrate_permissions_to_v2` to `Some(migrate_permissions_to_v2)`: Migrate the app to version 2 of the permission system.
     #[must_use]
+    #[inline]
     pub fn migrate_permissions_to_v2(mut self, migrate_permissions_to_v2: bool) -> Self {
         self.migrate_permissions_to_v2 = Some(migrate_permissions_to_v2);
         self
@@ -490,6 +529,7 @@ impl UpdateAppRequest {
     ///
     /// Between 60 and 86400.
     #[must_use]
+    #[inline]
     pub fn reminders_interval(mut self, reminders_interval: i32) -> Self {
         self.reminders_interval = Some(reminders_interval);
         self
@@ -499,6 +539,7 @@ impl UpdateAppRequest {
     ///
     /// At least 2.
     #[must_use]
+    #[inline]
     pub fn reminders_max_members(mut self, reminders_max_members: i32) -> Self {
         self.reminders_max_members = Some(reminders_max_members);
         self
@@ -508,6 +549,7 @@ impl UpdateAppRequest {
     ///
     /// Between 1 and 100000.
     #[must_use]
+    #[inline]
     pub fn reminders_max_per_user(mut self, reminders_max_per_user: i32) -> Self {
         self.reminders_max_per_user = Some(reminders_max_per_user);
         self
@@ -517,6 +559,7 @@ impl UpdateAppRequest {
     ///
     /// Between 14400 and 1209600.
     #[must_use]
+    #[inline]
     pub fn cdn_expiration_seconds(mut self, cdn_expiration_seconds: i32) -> Self {
         self.cdn_expiration_seconds = Some(cdn_expiration_seconds);
         self
@@ -524,6 +567,7 @@ impl UpdateAppRequest {
 
     /// Sets `async_moderation_config` to `Some(async_moderation_config)`: Settings of an external moderation service.
     #[must_use]
+    #[inline]
     pub fn async_moderation_config(
         mut self,
         async_moderation_config: AsyncModerationConfiguration,
@@ -534,6 +578,7 @@ impl UpdateAppRequest {
 
     /// Sets `datadog_info` to `Some(datadog_info)`: Settings of the Datadog integration.
     #[must_use]
+    #[inline]
     pub fn datadog_info(mut self, datadog_info: DataDogInfo) -> Self {
         self.datadog_info = Some(datadog_info);
         self
@@ -541,6 +586,7 @@ impl UpdateAppRequest {
 
     /// Sets `feeds_v2_region` to `Some(feeds_v2_region)`: Feeds v2 region.
     #[must_use]
+    #[inline]
     pub fn feeds_v2_region(mut self, feeds_v2_region: impl Into<String>) -> Self {
         self.feeds_v2_region = Some(feeds_v2_region.into());
         self
@@ -548,6 +594,7 @@ impl UpdateAppRequest {
 
     /// Sets `feeds_moderation_enabled` to `Some(feeds_moderation_enabled)`: Turn moderation on for activity feeds.
     #[must_use]
+    #[inline]
     pub fn feeds_moderation_enabled(mut self, feeds_moderation_enabled: bool) -> Self {
         self.feeds_moderation_enabled = Some(feeds_moderation_enabled);
         self
@@ -555,6 +602,7 @@ impl UpdateAppRequest {
 
     /// Sets `feed_audit_logs_enabled` to `Some(feed_audit_logs_enabled)`: Keep audit logs of activity feeds.
     #[must_use]
+    #[inline]
     pub fn feed_audit_logs_enabled(mut self, feed_audit_logs_enabled: bool) -> Self {
         self.feed_audit_logs_enabled = Some(feed_audit_logs_enabled);
         self
@@ -562,6 +610,7 @@ impl UpdateAppRequest {
 
     /// Sets `guest_user_creation_disabled` to `Some(guest_user_creation_disabled)`: Stop guest users from being created.
     #[must_use]
+    #[inline]
     pub fn guest_user_creation_disabled(
         mut self,
         guest_user_creation_disabled: bool,
@@ -572,6 +621,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_dashboard_preferences` to `Some(moderation_dashboard_preferences)`: Preferences of the moderation dashboard.
     #[must_use]
+    #[inline]
     pub fn moderation_dashboard_preferences(
         mut self,
         moderation_dashboard_preferences: ModerationDashboardPreferences,
@@ -582,6 +632,7 @@ impl UpdateAppRequest {
 
     /// Sets `event_hooks` to `Some(event_hooks)`: Destinations that receive events.
     #[must_use]
+    #[inline]
     pub fn event_hooks(mut self, event_hooks: Vec<EventHook>) -> Self {
         self.event_hooks = Some(event_hooks);
         self
@@ -589,6 +640,7 @@ impl UpdateAppRequest {
 
     /// Sets `enable_hook_payload_compression` to `Some(enable_hook_payload_compression)`: Compress the payloads sent to hooks.
     #[must_use]
+    #[inline]
     pub fn enable_hook_payload_compression(
         mut self,
         enable_hook_payload_compression: bool,
@@ -599,6 +651,7 @@ impl UpdateAppRequest {
 
     /// Sets `user_response_time_enabled` to `Some(user_response_time_enabled)`: Track how fast users reply.
     #[must_use]
+    #[inline]
     pub fn user_response_time_enabled(
         mut self,
         user_response_time_enabled: bool,
@@ -609,6 +662,7 @@ impl UpdateAppRequest {
 
     /// Sets `max_aggregated_activities_length` to `Some(max_aggregated_activities_length)`: Max aggregated activities length.
     #[must_use]
+    #[inline]
     pub fn max_aggregated_activities_length(
         mut self,
         max_aggregated_activities_length: i32,
@@ -619,6 +673,7 @@ impl UpdateAppRequest {
 
     /// Sets `member_custom_on_messages_enabled` to `Some(member_custom_on_messages_enabled)`: Member custom on messages enabled.
     #[must_use]
+    #[inline]
     pub fn member_custom_on_messages_enabled(
         mut self,
         member_custom_on_messages_enabled: bool,
@@ -629,6 +684,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_s3_image_access_role_arn` to `Some(moderation_s3_image_access_role_arn)`: ARN of the IAM role that moderation assumes to read images in your S3 buckets.
     #[must_use]
+    #[inline]
     pub fn moderation_s3_image_access_role_arn(
         mut self,
         moderation_s3_image_access_role_arn: impl Into<String>,
@@ -641,6 +697,7 @@ impl UpdateAppRequest {
 
     /// Sets `activity_metrics_config` to `Some(activity_metrics_config)`: Activity metrics config.
     #[must_use]
+    #[inline]
     pub fn activity_metrics_config(
         mut self,
         activity_metrics_config: std::collections::BTreeMap<String, i32>,
@@ -651,6 +708,7 @@ impl UpdateAppRequest {
 
     /// Sets `video_primary_use_case` to `Some(video_primary_use_case)`: What the app mainly uses video for.
     #[must_use]
+    #[inline]
     pub fn video_primary_use_case(
         mut self,
         video_primary_use_case: UpdateAppRequestVideoPrimaryUseCase,
@@ -661,6 +719,7 @@ impl UpdateAppRequest {
 
     /// Sets `chat_primary_use_case` to `Some(chat_primary_use_case)`: What the app mainly uses chat for.
     #[must_use]
+    #[inline]
     pub fn chat_primary_use_case(
         mut self,
         chat_primary_use_case: UpdateAppRequestChatPrimaryUseCase,
@@ -672,26 +731,30 @@ impl UpdateAppRequest {
 
 /// Version of the permission system, `v1` or `v2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateAppRequestPermissionVersion {
     /// `v1`
     V1,
     /// `v2`
     V2,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateAppRequestPermissionVersion {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "v1" => Some(Self::V1),
@@ -702,19 +765,23 @@ impl UpdateAppRequestPermissionVersion {
 }
 
 impl From<&str> for UpdateAppRequestPermissionVersion {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateAppRequestPermissionVersion {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateAppRequestPermissionVersion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -740,6 +807,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestPermissionVersion {
 }
 
 impl crate::request::QueryValue for UpdateAppRequestPermissionVersion {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -747,6 +815,7 @@ impl crate::request::QueryValue for UpdateAppRequestPermissionVersion {
 
 /// Require unique user names in the whole app (`app`), within each team (`team`) or not at all (`no`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateAppRequestEnforceUniqueUsernames {
     /// `no`
     No,
@@ -754,22 +823,25 @@ pub enum UpdateAppRequestEnforceUniqueUsernames {
     App,
     /// `team`
     Team,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateAppRequestEnforceUniqueUsernames {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::No => "no",
             Self::App => "app",
             Self::Team => "team",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "no" => Some(Self::No),
@@ -781,19 +853,23 @@ impl UpdateAppRequestEnforceUniqueUsernames {
 }
 
 impl From<&str> for UpdateAppRequestEnforceUniqueUsernames {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateAppRequestEnforceUniqueUsernames {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateAppRequestEnforceUniqueUsernames {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -819,6 +895,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestEnforceUniqueUsernames {
 }
 
 impl crate::request::QueryValue for UpdateAppRequestEnforceUniqueUsernames {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -826,6 +903,7 @@ impl crate::request::QueryValue for UpdateAppRequestEnforceUniqueUsernames {
 
 /// What the app mainly uses video for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateAppRequestVideoPrimaryUseCase {
     /// `video-calling`
     VideoCalling,
@@ -841,12 +919,14 @@ pub enum UpdateAppRequestVideoPrimaryUseCase {
     LiveShopping,
     /// `other`
     Other,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateAppRequestVideoPrimaryUseCase {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VideoCalling => "video-calling",
@@ -856,11 +936,12 @@ impl UpdateAppRequestVideoPrimaryUseCase {
             Self::AiAgents => "ai-agents",
             Self::LiveShopping => "live-shopping",
             Self::Other => "other",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "video-calling" => Some(Self::VideoCalling),
@@ -876,19 +957,23 @@ impl UpdateAppRequestVideoPrimaryUseCase {
 }
 
 impl From<&str> for UpdateAppRequestVideoPrimaryUseCase {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateAppRequestVideoPrimaryUseCase {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateAppRequestVideoPrimaryUseCase {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -914,6 +999,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestVideoPrimaryUseCase {
 }
 
 impl crate::request::QueryValue for UpdateAppRequestVideoPrimaryUseCase {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -921,6 +1007,7 @@ impl crate::request::QueryValue for UpdateAppRequestVideoPrimaryUseCase {
 
 /// What the app mainly uses chat for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateAppRequestChatPrimaryUseCase {
     /// `messaging`
     Messaging,
@@ -948,12 +1035,14 @@ pub enum UpdateAppRequestChatPrimaryUseCase {
     Sports,
     /// `real-money-gaming`
     RealMoneyGaming,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateAppRequestChatPrimaryUseCase {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Messaging => "messaging",
@@ -969,11 +1058,12 @@ impl UpdateAppRequestChatPrimaryUseCase {
             Self::Financial => "financial",
             Self::Sports => "sports",
             Self::RealMoneyGaming => "real-money-gaming",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "messaging" => Some(Self::Messaging),
@@ -995,19 +1085,23 @@ impl UpdateAppRequestChatPrimaryUseCase {
 }
 
 impl From<&str> for UpdateAppRequestChatPrimaryUseCase {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateAppRequestChatPrimaryUseCase {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateAppRequestChatPrimaryUseCase {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1033,6 +1127,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestChatPrimaryUseCase {
 }
 
 impl crate::request::QueryValue for UpdateAppRequestChatPrimaryUseCase {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1061,6 +1156,7 @@ pub struct GetRateLimitsResponse {
 
 impl GetRateLimitsResponse {
     /// Creates a `GetRateLimitsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             server_side: None,
@@ -1116,6 +1212,7 @@ pub struct QueryTeamUsageStatsResponse {
 
 impl QueryTeamUsageStatsResponse {
     /// Creates a `QueryTeamUsageStatsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(teams: Vec<TeamUsageStats>, duration: impl Into<String>) -> Self {
         Self {
             teams,
@@ -1184,6 +1281,7 @@ pub struct GetOgResponse {
 
 impl GetOgResponse {
     /// Creates a `GetOgResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             type_: None,
@@ -1215,6 +1313,8 @@ impl GetOgResponse {
 }
 
 /// The settings of an app.
+///
+/// Build one with a struct literal that sets its 48 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResponseFields {
     /// Internal ID of the app.
@@ -1345,126 +1445,6 @@ pub struct AppResponseFields {
     pub __wire: crate::WireState,
 }
 
-impl AppResponseFields {
-    /// Creates a `AppResponseFields` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: i32,
-        name: impl Into<String>,
-        organization: impl Into<String>,
-        placement: impl Into<String>,
-        push_notifications: PushNotificationFields,
-        webhook_url: impl Into<String>,
-        moderation_webhook_url: impl Into<String>,
-        channel_configs: std::collections::BTreeMap<String, ChannelConfig>,
-        call_types: std::collections::BTreeMap<String, CallType>,
-        policies: std::collections::BTreeMap<String, Vec<Policy>>,
-        suspended: bool,
-        suspended_explanation: impl Into<String>,
-        disable_auth_checks: bool,
-        disable_permissions_checks: bool,
-        permission_version: impl Into<String>,
-        user_search_disallowed_roles: Vec<String>,
-        multi_tenant_enabled: bool,
-        allow_multi_user_devices: bool,
-        image_moderation_enabled: bool,
-        async_url_enrich_enabled: bool,
-        auto_translation_enabled: bool,
-        custom_action_handler_url: impl Into<String>,
-        enforce_unique_usernames: impl Into<String>,
-        sqs_url: impl Into<String>,
-        sqs_key: impl Into<String>,
-        sqs_secret: impl Into<String>,
-        sns_topic_arn: impl Into<String>,
-        sns_key: impl Into<String>,
-        sns_secret: impl Into<String>,
-        file_upload_config: FileUploadConfig,
-        image_upload_config: FileUploadConfig,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        campaign_enabled: bool,
-        webhook_events: Vec<String>,
-        reminders_interval: i32,
-        cdn_expiration_seconds: i32,
-        moderation_enabled: bool,
-        moderation_multitenant_blocklist_enabled: bool,
-        guest_user_creation_disabled: bool,
-        event_hooks: Vec<EventHook>,
-        use_hook_v2: bool,
-        user_response_time_enabled: bool,
-        moderation_llm_configurability_enabled: bool,
-        max_aggregated_activities_length: i32,
-        feed_audit_logs_enabled: bool,
-        moderation_video_call_moderation_enabled: bool,
-        moderation_audio_call_moderation_enabled: bool,
-        member_custom_on_messages_enabled: bool,
-    ) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            organization: organization.into(),
-            placement: placement.into(),
-            push_notifications,
-            webhook_url: webhook_url.into(),
-            moderation_webhook_url: moderation_webhook_url.into(),
-            channel_configs,
-            call_types,
-            policies,
-            suspended,
-            suspended_explanation: suspended_explanation.into(),
-            disable_auth_checks,
-            disable_permissions_checks,
-            permission_version: permission_version.into(),
-            user_search_disallowed_roles,
-            multi_tenant_enabled,
-            allow_multi_user_devices,
-            image_moderation_enabled,
-            async_url_enrich_enabled,
-            image_moderation_labels: None,
-            allowed_flag_reasons: None,
-            auto_translation_enabled,
-            before_message_send_hook_url: None,
-            before_message_send_hook_attempt_timeout_ms: None,
-            custom_action_handler_url: custom_action_handler_url.into(),
-            enforce_unique_usernames: enforce_unique_usernames.into(),
-            video_primary_use_case: None,
-            chat_primary_use_case: None,
-            sqs_url: sqs_url.into(),
-            sqs_key: sqs_key.into(),
-            sqs_secret: sqs_secret.into(),
-            sns_topic_arn: sns_topic_arn.into(),
-            sns_key: sns_key.into(),
-            sns_secret: sns_secret.into(),
-            file_upload_config,
-            image_upload_config,
-            revoke_tokens_issued_before: None,
-            grants,
-            campaign_enabled,
-            webhook_events,
-            reminders_interval,
-            cdn_expiration_seconds,
-            geofences: None,
-            datadog_info: None,
-            moderation_enabled,
-            moderation_multitenant_blocklist_enabled,
-            guest_user_creation_disabled,
-            moderation_dashboard_preferences: None,
-            event_hooks,
-            use_hook_v2,
-            user_response_time_enabled,
-            moderation_llm_configurability_enabled,
-            max_aggregated_activities_length,
-            feed_audit_logs_enabled,
-            moderation_onboarding_complete: None,
-            moderation_video_call_moderation_enabled,
-            moderation_audio_call_moderation_enabled,
-            moderation_s3_image_access_role_arn: None,
-            activity_metrics_config: None,
-            member_custom_on_messages_enabled,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Apple Push Notification service settings to set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApnConfig {
@@ -1497,6 +1477,7 @@ pub struct ApnConfig {
 impl ApnConfig {
     /// Sets `auth_type` to `Some(auth_type)`: How Stream authenticates with Apple: a `.p8` key (`token`) or a `.p12` certificate (`certificate`).
     #[must_use]
+    #[inline]
     pub fn auth_type(mut self, auth_type: ApnConfigAuthType) -> Self {
         self.auth_type = Some(auth_type);
         self
@@ -1504,6 +1485,7 @@ impl ApnConfig {
 
     /// Sets `development` to `Some(development)`: Use Apple's development (sandbox) environment.
     #[must_use]
+    #[inline]
     pub fn development(mut self, development: bool) -> Self {
         self.development = Some(development);
         self
@@ -1511,6 +1493,7 @@ impl ApnConfig {
 
     /// Sets `host` to `Some(host)`: Apple push host to use instead of the default.
     #[must_use]
+    #[inline]
     pub fn host(mut self, host: impl Into<String>) -> Self {
         self.host = Some(host.into());
         self
@@ -1518,6 +1501,7 @@ impl ApnConfig {
 
     /// Sets `bundle_id` to `Some(bundle_id)`: Bundle ID of the iOS app.
     #[must_use]
+    #[inline]
     pub fn bundle_id(mut self, bundle_id: impl Into<String>) -> Self {
         self.bundle_id = Some(bundle_id.into());
         self
@@ -1525,6 +1509,7 @@ impl ApnConfig {
 
     /// Sets `disabled` to `Some(disabled)`: Turn Apple push off.
     #[must_use]
+    #[inline]
     pub fn disabled(mut self, disabled: bool) -> Self {
         self.disabled = Some(disabled);
         self
@@ -1532,6 +1517,7 @@ impl ApnConfig {
 
     /// Sets `auth_key` to `Some(auth_key)`: Contents of the `.p8` auth key, for `token` authentication.
     #[must_use]
+    #[inline]
     pub fn auth_key(mut self, auth_key: impl Into<String>) -> Self {
         self.auth_key = Some(auth_key.into());
         self
@@ -1539,6 +1525,7 @@ impl ApnConfig {
 
     /// Sets `key_id` to `Some(key_id)`: ID of the auth key.
     #[must_use]
+    #[inline]
     pub fn key_id(mut self, key_id: impl Into<String>) -> Self {
         self.key_id = Some(key_id.into());
         self
@@ -1546,6 +1533,7 @@ impl ApnConfig {
 
     /// Sets `team_id` to `Some(team_id)`: Apple developer team ID.
     #[must_use]
+    #[inline]
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -1553,6 +1541,7 @@ impl ApnConfig {
 
     /// Sets `p12_cert` to `Some(p12_cert)`: The `.p12` certificate, for `certificate` authentication.
     #[must_use]
+    #[inline]
     pub fn p12_cert(mut self, p12_cert: impl Into<String>) -> Self {
         self.p12_cert = Some(p12_cert.into());
         self
@@ -1560,6 +1549,7 @@ impl ApnConfig {
 
     /// Sets `notification_template` to `Some(notification_template)`: Template of the notification payload.
     #[must_use]
+    #[inline]
     pub fn notification_template(
         mut self,
         notification_template: impl Into<String>,
@@ -1571,26 +1561,30 @@ impl ApnConfig {
 
 /// How Stream authenticates with Apple: a `.p8` key (`token`) or a `.p12` certificate (`certificate`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApnConfigAuthType {
     /// `certificate`
     Certificate,
     /// `token`
     Token,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ApnConfigAuthType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Certificate => "certificate",
             Self::Token => "token",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "certificate" => Some(Self::Certificate),
@@ -1601,19 +1595,23 @@ impl ApnConfigAuthType {
 }
 
 impl From<&str> for ApnConfigAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ApnConfigAuthType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ApnConfigAuthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1639,6 +1637,7 @@ impl<'de> serde::Deserialize<'de> for ApnConfigAuthType {
 }
 
 impl crate::request::QueryValue for ApnConfigAuthType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1710,6 +1709,7 @@ pub struct PushConfig {
 
 /// Version of the push notification system. Optional: the service applies partial updates; Stream's docs mark it required.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushConfigVersion {
     /// `v1`
     V1,
@@ -1717,22 +1717,25 @@ pub enum PushConfigVersion {
     V2,
     /// `v3`
     V3,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushConfigVersion {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
             Self::V3 => "v3",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "v1" => Some(Self::V1),
@@ -1744,19 +1747,23 @@ impl PushConfigVersion {
 }
 
 impl From<&str> for PushConfigVersion {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushConfigVersion {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushConfigVersion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1782,6 +1789,7 @@ impl<'de> serde::Deserialize<'de> for PushConfigVersion {
 }
 
 impl crate::request::QueryValue for PushConfigVersion {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1878,6 +1886,7 @@ pub struct ModerationDashboardPreferences {
 impl ModerationDashboardPreferences {
     /// Sets `media_queue_blur_enabled` to `Some(media_queue_blur_enabled)`: Media queue blur enabled.
     #[must_use]
+    #[inline]
     pub fn media_queue_blur_enabled(mut self, media_queue_blur_enabled: bool) -> Self {
         self.media_queue_blur_enabled = Some(media_queue_blur_enabled);
         self
@@ -1885,6 +1894,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `flag_user_on_flagged_content` to `Some(flag_user_on_flagged_content)`: Flag user on flagged content.
     #[must_use]
+    #[inline]
     pub fn flag_user_on_flagged_content(
         mut self,
         flag_user_on_flagged_content: bool,
@@ -1895,6 +1905,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `disable_flagging_reviewed_entity` to `Some(disable_flagging_reviewed_entity)`: Disable flagging reviewed entity.
     #[must_use]
+    #[inline]
     pub fn disable_flagging_reviewed_entity(
         mut self,
         disable_flagging_reviewed_entity: bool,
@@ -1905,6 +1916,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `allowed_moderation_action_reasons` to `Some(allowed_moderation_action_reasons)`: Allowed moderation action reasons.
     #[must_use]
+    #[inline]
     pub fn allowed_moderation_action_reasons(
         mut self,
         allowed_moderation_action_reasons: Vec<String>,
@@ -1915,6 +1927,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `overview_dashboard` to `Some(overview_dashboard)`: Overview dashboard.
     #[must_use]
+    #[inline]
     pub fn overview_dashboard(
         mut self,
         overview_dashboard: OverviewDashboardConfig,
@@ -1925,6 +1938,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `async_review_queue_upsert` to `Some(async_review_queue_upsert)`: Async review queue upsert.
     #[must_use]
+    #[inline]
     pub fn async_review_queue_upsert(mut self, async_review_queue_upsert: bool) -> Self {
         self.async_review_queue_upsert = Some(async_review_queue_upsert);
         self
@@ -1932,6 +1946,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `disable_audit_logs` to `Some(disable_audit_logs)`: Disable audit logs.
     #[must_use]
+    #[inline]
     pub fn disable_audit_logs(mut self, disable_audit_logs: bool) -> Self {
         self.disable_audit_logs = Some(disable_audit_logs);
         self
@@ -1939,6 +1954,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `keyframe_classifications_map` to `Some(keyframe_classifications_map)`: Keyframe classifications map.
     #[must_use]
+    #[inline]
     pub fn keyframe_classifications_map(
         mut self,
         keyframe_classifications_map: std::collections::BTreeMap<
@@ -1952,6 +1968,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `escalation_reasons` to `Some(escalation_reasons)`: Escalation reasons.
     #[must_use]
+    #[inline]
     pub fn escalation_reasons(mut self, escalation_reasons: Vec<String>) -> Self {
         self.escalation_reasons = Some(escalation_reasons);
         self
@@ -1959,6 +1976,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `escalation_queue_enabled` to `Some(escalation_queue_enabled)`: Escalation queue enabled.
     #[must_use]
+    #[inline]
     pub fn escalation_queue_enabled(mut self, escalation_queue_enabled: bool) -> Self {
         self.escalation_queue_enabled = Some(escalation_queue_enabled);
         self
@@ -1966,6 +1984,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `custom_views_enabled` to `Some(custom_views_enabled)`: Custom views enabled.
     #[must_use]
+    #[inline]
     pub fn custom_views_enabled(mut self, custom_views_enabled: bool) -> Self {
         self.custom_views_enabled = Some(custom_views_enabled);
         self
@@ -1973,6 +1992,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `include_attachment_payload` to `Some(include_attachment_payload)`: Include attachment payload.
     #[must_use]
+    #[inline]
     pub fn include_attachment_payload(
         mut self,
         include_attachment_payload: bool,
@@ -1983,6 +2003,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `block_foreign_cdn_attachments` to `Some(block_foreign_cdn_attachments)`: Block foreign cdn attachments.
     #[must_use]
+    #[inline]
     pub fn block_foreign_cdn_attachments(
         mut self,
         block_foreign_cdn_attachments: bool,
@@ -1993,6 +2014,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `filterable_custom_keys` to `Some(filterable_custom_keys)`: Filterable custom keys.
     #[must_use]
+    #[inline]
     pub fn filterable_custom_keys(
         mut self,
         filterable_custom_keys: Vec<String>,
@@ -2064,6 +2086,7 @@ pub struct EventHook {
 impl EventHook {
     /// Sets `id` to `Some(id)`: Hook ID.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -2071,6 +2094,7 @@ impl EventHook {
 
     /// Sets `hook_type` to `Some(hook_type)`: Kind of destination, such as a webhook, SQS or SNS.
     #[must_use]
+    #[inline]
     pub fn hook_type(mut self, hook_type: impl Into<String>) -> Self {
         self.hook_type = Some(hook_type.into());
         self
@@ -2078,6 +2102,7 @@ impl EventHook {
 
     /// Sets `enabled` to `Some(enabled)`: Whether the hook receives events.
     #[must_use]
+    #[inline]
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = Some(enabled);
         self
@@ -2085,6 +2110,7 @@ impl EventHook {
 
     /// Sets `event_types` to `Some(event_types)`: Event types the hook receives.
     #[must_use]
+    #[inline]
     pub fn event_types(mut self, event_types: Vec<String>) -> Self {
         self.event_types = Some(event_types);
         self
@@ -2092,6 +2118,7 @@ impl EventHook {
 
     /// Sets `webhook_url` to `Some(webhook_url)`: URL of a webhook destination.
     #[must_use]
+    #[inline]
     pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.webhook_url = Some(webhook_url.into());
         self
@@ -2099,6 +2126,7 @@ impl EventHook {
 
     /// Sets `sqs_queue_url` to `Some(sqs_queue_url)`: URL of an SQS queue destination.
     #[must_use]
+    #[inline]
     pub fn sqs_queue_url(mut self, sqs_queue_url: impl Into<String>) -> Self {
         self.sqs_queue_url = Some(sqs_queue_url.into());
         self
@@ -2106,6 +2134,7 @@ impl EventHook {
 
     /// Sets `sqs_region` to `Some(sqs_region)`: AWS region of the SQS queue.
     #[must_use]
+    #[inline]
     pub fn sqs_region(mut self, sqs_region: impl Into<String>) -> Self {
         self.sqs_region = Some(sqs_region.into());
         self
@@ -2113,6 +2142,7 @@ impl EventHook {
 
     /// Sets `sqs_auth_type` to `Some(sqs_auth_type)`: How Stream authenticates with SQS, with keys or a role.
     #[must_use]
+    #[inline]
     pub fn sqs_auth_type(mut self, sqs_auth_type: impl Into<String>) -> Self {
         self.sqs_auth_type = Some(sqs_auth_type.into());
         self
@@ -2120,6 +2150,7 @@ impl EventHook {
 
     /// Sets `sqs_key` to `Some(sqs_key)`: AWS access key for SQS.
     #[must_use]
+    #[inline]
     pub fn sqs_key(mut self, sqs_key: impl Into<String>) -> Self {
         self.sqs_key = Some(sqs_key.into());
         self
@@ -2127,6 +2158,7 @@ impl EventHook {
 
     /// Sets `sqs_secret` to `Some(sqs_secret)`: AWS secret key for SQS.
     #[must_use]
+    #[inline]
     pub fn sqs_secret(mut self, sqs_secret: impl Into<String>) -> Self {
         self.sqs_secret = Some(sqs_secret.into());
         self
@@ -2134,6 +2166,7 @@ impl EventHook {
 
     /// Sets `sqs_role_arn` to `Some(sqs_role_arn)`: ARN of the IAM role Stream assumes for SQS.
     #[must_use]
+    #[inline]
     pub fn sqs_role_arn(mut self, sqs_role_arn: impl Into<String>) -> Self {
         self.sqs_role_arn = Some(sqs_role_arn.into());
         self
@@ -2141,6 +2174,7 @@ impl EventHook {
 
     /// Sets `sns_topic_arn` to `Some(sns_topic_arn)`: ARN of an SNS topic destination.
     #[must_use]
+    #[inline]
     pub fn sns_topic_arn(mut self, sns_topic_arn: impl Into<String>) -> Self {
         self.sns_topic_arn = Some(sns_topic_arn.into());
         self
@@ -2148,6 +2182,7 @@ impl EventHook {
 
     /// Sets `sns_region` to `Some(sns_region)`: AWS region of the SNS topic.
     #[must_use]
+    #[inline]
     pub fn sns_region(mut self, sns_region: impl Into<String>) -> Self {
         self.sns_region = Some(sns_region.into());
         self
@@ -2155,6 +2190,7 @@ impl EventHook {
 
     /// Sets `sns_auth_type` to `Some(sns_auth_type)`: How Stream authenticates with SNS, with keys or a role.
     #[must_use]
+    #[inline]
     pub fn sns_auth_type(mut self, sns_auth_type: impl Into<String>) -> Self {
         self.sns_auth_type = Some(sns_auth_type.into());
         self
@@ -2162,6 +2198,7 @@ impl EventHook {
 
     /// Sets `sns_key` to `Some(sns_key)`: AWS access key for SNS.
     #[must_use]
+    #[inline]
     pub fn sns_key(mut self, sns_key: impl Into<String>) -> Self {
         self.sns_key = Some(sns_key.into());
         self
@@ -2169,6 +2206,7 @@ impl EventHook {
 
     /// Sets `sns_secret` to `Some(sns_secret)`: AWS secret key for SNS.
     #[must_use]
+    #[inline]
     pub fn sns_secret(mut self, sns_secret: impl Into<String>) -> Self {
         self.sns_secret = Some(sns_secret.into());
         self
@@ -2176,6 +2214,7 @@ impl EventHook {
 
     /// Sets `sns_role_arn` to `Some(sns_role_arn)`: ARN of the IAM role Stream assumes for SNS.
     #[must_use]
+    #[inline]
     pub fn sns_role_arn(mut self, sns_role_arn: impl Into<String>) -> Self {
         self.sns_role_arn = Some(sns_role_arn.into());
         self
@@ -2183,6 +2222,7 @@ impl EventHook {
 
     /// Sets `product` to `Some(product)`: Stream product whose events the hook receives.
     #[must_use]
+    #[inline]
     pub fn product(mut self, product: impl Into<String>) -> Self {
         self.product = Some(product.into());
         self
@@ -2190,6 +2230,7 @@ impl EventHook {
 
     /// Sets `should_send_custom_events` to `Some(should_send_custom_events)`: Whether custom events are sent too.
     #[must_use]
+    #[inline]
     pub fn should_send_custom_events(mut self, should_send_custom_events: bool) -> Self {
         self.should_send_custom_events = Some(should_send_custom_events);
         self
@@ -2197,6 +2238,7 @@ impl EventHook {
 
     /// Sets `timeout_ms` to `Some(timeout_ms)`: How long to wait for the destination, in milliseconds.
     #[must_use]
+    #[inline]
     pub fn timeout_ms(mut self, timeout_ms: i32) -> Self {
         self.timeout_ms = Some(timeout_ms);
         self
@@ -2204,6 +2246,7 @@ impl EventHook {
 
     /// Sets `callback` to `Some(callback)`: How the destination is called, for hooks that call a service.
     #[must_use]
+    #[inline]
     pub fn callback(mut self, callback: AsyncModerationCallbackConfig) -> Self {
         self.callback = Some(callback);
         self
@@ -2211,6 +2254,7 @@ impl EventHook {
 
     /// Sets `sns_event_based_message_group_id_enabled` to `Some(sns_event_based_message_group_id_enabled)`: Sns event based message group id enabled.
     #[must_use]
+    #[inline]
     pub fn sns_event_based_message_group_id_enabled(
         mut self,
         sns_event_based_message_group_id_enabled: bool,
@@ -2223,6 +2267,7 @@ impl EventHook {
 
     /// Sets `failover_config` to `Some(failover_config)`: Where events go when the destination cannot be reached.
     #[must_use]
+    #[inline]
     pub fn failover_config(mut self, failover_config: WebhookFailoverConfig) -> Self {
         self.failover_config = Some(failover_config);
         self
@@ -2230,6 +2275,7 @@ impl EventHook {
 
     /// Sets `created_at` to `Some(created_at)`: When the hook was created.
     #[must_use]
+    #[inline]
     pub fn created_at(mut self, created_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.created_at = Some(created_at);
         self
@@ -2237,6 +2283,7 @@ impl EventHook {
 
     /// Sets `updated_at` to `Some(updated_at)`: When the hook was last changed.
     #[must_use]
+    #[inline]
     pub fn updated_at(mut self, updated_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.updated_at = Some(updated_at);
         self
@@ -2260,6 +2307,7 @@ pub struct LimitInfoResponse {
 
 impl LimitInfoResponse {
     /// Creates a `LimitInfoResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(limit: i64, remaining: i64, reset: i64) -> Self {
         Self {
             limit,
@@ -2271,6 +2319,8 @@ impl LimitInfoResponse {
 }
 
 /// Usage statistics of one team.
+///
+/// Build one with a struct literal that sets its 17 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TeamUsageStats {
     /// Team name.
@@ -2313,52 +2363,9 @@ pub struct TeamUsageStats {
     pub __wire: crate::WireState,
 }
 
-impl TeamUsageStats {
-    /// Creates a `TeamUsageStats` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        team: impl Into<String>,
-        users_daily: MetricStats,
-        messages_daily: MetricStats,
-        translations_daily: MetricStats,
-        image_moderations_daily: MetricStats,
-        concurrent_users: MetricStats,
-        concurrent_connections: MetricStats,
-        users_total: MetricStats,
-        users_last_24_hours: MetricStats,
-        users_last_30_days: MetricStats,
-        users_month_to_date: MetricStats,
-        users_engaged_last_30_days: MetricStats,
-        users_engaged_month_to_date: MetricStats,
-        messages_total: MetricStats,
-        messages_last_24_hours: MetricStats,
-        messages_last_30_days: MetricStats,
-        messages_month_to_date: MetricStats,
-    ) -> Self {
-        Self {
-            team: team.into(),
-            users_daily,
-            messages_daily,
-            translations_daily,
-            image_moderations_daily,
-            concurrent_users,
-            concurrent_connections,
-            users_total,
-            users_last_24_hours,
-            users_last_30_days,
-            users_month_to_date,
-            users_engaged_last_30_days,
-            users_engaged_month_to_date,
-            messages_total,
-            messages_last_24_hours,
-            messages_last_30_days,
-            messages_month_to_date,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The push notification settings of an app.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushNotificationFields {
     /// Version of the push notification system.
@@ -2381,30 +2388,9 @@ pub struct PushNotificationFields {
     pub __wire: crate::WireState,
 }
 
-impl PushNotificationFields {
-    /// Creates a `PushNotificationFields` from its required fields; the optional ones are `None`.
-    pub fn new(
-        version: impl Into<String>,
-        offline_only: bool,
-        apn: ApnConfigFields,
-        firebase: FirebaseConfigFields,
-        huawei: HuaweiConfigFields,
-        xiaomi: XiaomiConfigFields,
-    ) -> Self {
-        Self {
-            version: version.into(),
-            offline_only,
-            apn,
-            firebase,
-            huawei,
-            xiaomi,
-            providers: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The features and moderation settings that channels of a type get.
+///
+/// Build one with a struct literal that sets its 27 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelConfig {
     /// Channel type name.
@@ -2489,82 +2475,9 @@ pub struct ChannelConfig {
     pub __wire: crate::WireState,
 }
 
-impl ChannelConfig {
-    /// Creates a `ChannelConfig` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        commands: Vec<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            created_at,
-            updated_at,
-            commands,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A video call type and its settings.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallType {
     /// Internal ID of the call type.
@@ -2589,31 +2502,9 @@ pub struct CallType {
     pub __wire: crate::WireState,
 }
 
-impl CallType {
-    /// Creates a `CallType` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: i32,
-        app: i32,
-        name: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        recording_external_storage: impl Into<String>,
-    ) -> Self {
-        Self {
-            id,
-            app,
-            name: name.into(),
-            created_at,
-            updated_at,
-            settings: None,
-            notification_settings: None,
-            recording_external_storage: recording_external_storage.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A permission policy: which roles may perform which actions on which resources.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Policy {
     /// Policy name.
@@ -2638,33 +2529,6 @@ pub struct Policy {
     pub __wire: crate::WireState,
 }
 
-impl Policy {
-    /// Creates a `Policy` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: impl Into<String>,
-        resources: Vec<String>,
-        roles: Vec<String>,
-        action: i64,
-        owner: bool,
-        priority: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            resources,
-            roles,
-            action,
-            owner,
-            priority,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A named group of countries that call traffic can be kept within.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GeofenceResponse {
@@ -2684,6 +2548,7 @@ pub struct GeofenceResponse {
 
 impl GeofenceResponse {
     /// Creates a `GeofenceResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -2710,6 +2575,7 @@ pub struct AsyncModerationCallbackConfig {
 
 /// Protocol used to call the service, or none.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AsyncModerationCallbackConfigMode {
     /// `CALLBACK_MODE_NONE`
     CallbackModeNone,
@@ -2717,22 +2583,25 @@ pub enum AsyncModerationCallbackConfigMode {
     CallbackModeRest,
     /// `CALLBACK_MODE_TWIRP`
     CallbackModeTwirp,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl AsyncModerationCallbackConfigMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CallbackModeNone => "CALLBACK_MODE_NONE",
             Self::CallbackModeRest => "CALLBACK_MODE_REST",
             Self::CallbackModeTwirp => "CALLBACK_MODE_TWIRP",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "CALLBACK_MODE_NONE" => Some(Self::CallbackModeNone),
@@ -2744,19 +2613,23 @@ impl AsyncModerationCallbackConfigMode {
 }
 
 impl From<&str> for AsyncModerationCallbackConfigMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for AsyncModerationCallbackConfigMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for AsyncModerationCallbackConfigMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2782,6 +2655,7 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfigMode {
 }
 
 impl crate::request::QueryValue for AsyncModerationCallbackConfigMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2832,6 +2706,7 @@ pub struct MetricStats {
 
 impl MetricStats {
     /// Creates a `MetricStats` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(total: i64) -> Self {
         Self {
             daily: None,
@@ -2872,6 +2747,7 @@ pub struct ApnConfigFields {
 
 impl ApnConfigFields {
     /// Creates a `ApnConfigFields` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool, development: bool) -> Self {
         Self {
             enabled,
@@ -2912,6 +2788,7 @@ pub struct FirebaseConfigFields {
 
 impl FirebaseConfigFields {
     /// Creates a `FirebaseConfigFields` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -2942,6 +2819,7 @@ pub struct HuaweiConfigFields {
 
 impl HuaweiConfigFields {
     /// Creates a `HuaweiConfigFields` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -2969,6 +2847,7 @@ pub struct XiaomiConfigFields {
 
 impl XiaomiConfigFields {
     /// Creates a `XiaomiConfigFields` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -2980,6 +2859,8 @@ impl XiaomiConfigFields {
 }
 
 /// A named push provider configuration for Apple, Firebase, Huawei or Xiaomi.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushProvider {
     /// Provider name, used to pick it when registering devices.
@@ -3050,48 +2931,6 @@ pub struct PushProvider {
     pub __wire: crate::WireState,
 }
 
-impl PushProvider {
-    /// Creates a `PushProvider` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        type_: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            type_: type_.into(),
-            description: None,
-            created_at,
-            updated_at,
-            disabled_at: None,
-            disabled_reason: None,
-            apn_auth_key: None,
-            apn_key_id: None,
-            apn_p12_cert: None,
-            apn_team_id: None,
-            apn_topic: None,
-            apn_auth_type: None,
-            apn_development: None,
-            apn_host: None,
-            apn_notification_template: None,
-            firebase_server_key: None,
-            firebase_credentials: None,
-            firebase_data_template: None,
-            firebase_notification_template: None,
-            firebase_apn_template: None,
-            firebase_host: None,
-            huawei_app_id: None,
-            huawei_app_secret: None,
-            xiaomi_package_name: None,
-            xiaomi_app_secret: None,
-            push_templates: None,
-            huawei_host: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The settings of a call type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallSettings {
@@ -3134,6 +2973,8 @@ pub struct CallSettings {
 }
 
 /// Which push notifications are sent for call events.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettings {
     /// Whether call notifications are sent at all.
@@ -3154,28 +2995,6 @@ pub struct NotificationSettings {
     pub __wire: crate::WireState,
 }
 
-impl NotificationSettings {
-    /// Creates a `NotificationSettings` from its required fields; the optional ones are `None`.
-    pub fn new(
-        enabled: bool,
-        call_live_started: EventNotificationSettings,
-        session_started: EventNotificationSettings,
-        call_notification: EventNotificationSettings,
-        call_ring: EventNotificationSettings,
-        call_missed: EventNotificationSettings,
-    ) -> Self {
-        Self {
-            enabled,
-            call_live_started,
-            session_started,
-            call_notification,
-            call_ring,
-            call_missed,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The value of a metric on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DailyValue {
@@ -3191,6 +3010,7 @@ pub struct DailyValue {
 
 impl DailyValue {
     /// Creates a `DailyValue` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(date: impl Into<String>, value: i64) -> Self {
         Self {
             date: date.into(),
@@ -3201,6 +3021,8 @@ impl DailyValue {
 }
 
 /// A push notification template for one event type.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushTemplate {
     /// Whether push notifications are sent for the event type.
@@ -3219,27 +3041,9 @@ pub struct PushTemplate {
     pub __wire: crate::WireState,
 }
 
-impl PushTemplate {
-    /// Creates a `PushTemplate` from its required fields; the optional ones are `None`.
-    pub fn new(
-        enable_push: bool,
-        event_type: PushTemplateEventType,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            enable_push,
-            event_type,
-            template: None,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Event type the template is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushTemplateEventType {
     /// `message.new`
     MessageNew,
@@ -3261,12 +3065,14 @@ pub enum PushTemplateEventType {
     FeedsFollowCreated,
     /// `feeds.notification_feed.updated`
     FeedsNotificationFeedUpdated,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushTemplateEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageNew => "message.new",
@@ -3279,11 +3085,12 @@ impl PushTemplateEventType {
             Self::FeedsCommentReactionAdded => "feeds.comment.reaction.added",
             Self::FeedsFollowCreated => "feeds.follow.created",
             Self::FeedsNotificationFeedUpdated => "feeds.notification_feed.updated",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "message.new" => Some(Self::MessageNew),
@@ -3302,19 +3109,23 @@ impl PushTemplateEventType {
 }
 
 impl From<&str> for PushTemplateEventType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushTemplateEventType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushTemplateEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3340,12 +3151,15 @@ impl<'de> serde::Deserialize<'de> for PushTemplateEventType {
 }
 
 impl crate::request::QueryValue for PushTemplateEventType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// Audio settings of calls.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AudioSettings {
     /// Whether participants can ask for permission to send audio.
@@ -3370,53 +3184,32 @@ pub struct AudioSettings {
     pub __wire: crate::WireState,
 }
 
-impl AudioSettings {
-    /// Creates a `AudioSettings` from its required fields; the optional ones are `None`.
-    pub fn new(
-        access_request_enabled: bool,
-        opus_dtx_enabled: bool,
-        redundant_coding_enabled: bool,
-        mic_default_on: bool,
-        speaker_default_on: bool,
-        default_device: AudioSettingsDefaultDevice,
-        hifi_audio_enabled: bool,
-    ) -> Self {
-        Self {
-            access_request_enabled,
-            opus_dtx_enabled,
-            redundant_coding_enabled,
-            mic_default_on,
-            speaker_default_on,
-            default_device,
-            noise_cancellation: None,
-            hifi_audio_enabled,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Audio output device used by default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AudioSettingsDefaultDevice {
     /// `speaker`
     Speaker,
     /// `earpiece`
     Earpiece,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl AudioSettingsDefaultDevice {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Speaker => "speaker",
             Self::Earpiece => "earpiece",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "speaker" => Some(Self::Speaker),
@@ -3427,19 +3220,23 @@ impl AudioSettingsDefaultDevice {
 }
 
 impl From<&str> for AudioSettingsDefaultDevice {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for AudioSettingsDefaultDevice {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for AudioSettingsDefaultDevice {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3465,6 +3262,7 @@ impl<'de> serde::Deserialize<'de> for AudioSettingsDefaultDevice {
 }
 
 impl crate::request::QueryValue for AudioSettingsDefaultDevice {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3485,6 +3283,7 @@ pub struct BackstageSettings {
 
 impl BackstageSettings {
     /// Creates a `BackstageSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -3495,6 +3294,8 @@ impl BackstageSettings {
 }
 
 /// Video settings of calls.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VideoSettings {
     /// Whether video is on.
@@ -3513,28 +3314,9 @@ pub struct VideoSettings {
     pub __wire: crate::WireState,
 }
 
-impl VideoSettings {
-    /// Creates a `VideoSettings` from its required fields; the optional ones are `None`.
-    pub fn new(
-        enabled: bool,
-        access_request_enabled: bool,
-        target_resolution: TargetResolution,
-        camera_default_on: bool,
-        camera_facing: VideoSettingsCameraFacing,
-    ) -> Self {
-        Self {
-            enabled,
-            access_request_enabled,
-            target_resolution,
-            camera_default_on,
-            camera_facing,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Camera used by default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VideoSettingsCameraFacing {
     /// `front`
     Front,
@@ -3542,22 +3324,25 @@ pub enum VideoSettingsCameraFacing {
     Back,
     /// `external`
     External,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl VideoSettingsCameraFacing {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Front => "front",
             Self::Back => "back",
             Self::External => "external",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "front" => Some(Self::Front),
@@ -3569,19 +3354,23 @@ impl VideoSettingsCameraFacing {
 }
 
 impl From<&str> for VideoSettingsCameraFacing {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for VideoSettingsCameraFacing {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for VideoSettingsCameraFacing {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3607,6 +3396,7 @@ impl<'de> serde::Deserialize<'de> for VideoSettingsCameraFacing {
 }
 
 impl crate::request::QueryValue for VideoSettingsCameraFacing {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3629,6 +3419,7 @@ pub struct ScreensharingSettings {
 
 impl ScreensharingSettings {
     /// Creates a `ScreensharingSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool, access_request_enabled: bool) -> Self {
         Self {
             enabled,
@@ -3658,6 +3449,7 @@ pub struct RecordSettings {
 
 impl RecordSettings {
     /// Creates a `RecordSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: impl Into<String>) -> Self {
         Self {
             audio_only: None,
@@ -3688,6 +3480,7 @@ pub struct FrameRecordSettings {
 
 impl FrameRecordSettings {
     /// Creates a `FrameRecordSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: FrameRecordSettingsMode, capture_interval_in_seconds: i32) -> Self {
         Self {
             mode,
@@ -3700,6 +3493,7 @@ impl FrameRecordSettings {
 
 /// Whether frame capture is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FrameRecordSettingsMode {
     /// `available`
     Available,
@@ -3707,22 +3501,25 @@ pub enum FrameRecordSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FrameRecordSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -3734,19 +3531,23 @@ impl FrameRecordSettingsMode {
 }
 
 impl From<&str> for FrameRecordSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FrameRecordSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FrameRecordSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3772,6 +3573,7 @@ impl<'de> serde::Deserialize<'de> for FrameRecordSettingsMode {
 }
 
 impl crate::request::QueryValue for FrameRecordSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3792,6 +3594,7 @@ pub struct IndividualRecordSettings {
 
 impl IndividualRecordSettings {
     /// Creates a `IndividualRecordSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: IndividualRecordSettingsMode) -> Self {
         Self {
             mode,
@@ -3803,6 +3606,7 @@ impl IndividualRecordSettings {
 
 /// Whether individual recording is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IndividualRecordSettingsMode {
     /// `available`
     Available,
@@ -3810,22 +3614,25 @@ pub enum IndividualRecordSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl IndividualRecordSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -3837,19 +3644,23 @@ impl IndividualRecordSettingsMode {
 }
 
 impl From<&str> for IndividualRecordSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for IndividualRecordSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for IndividualRecordSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3875,6 +3686,7 @@ impl<'de> serde::Deserialize<'de> for IndividualRecordSettingsMode {
 }
 
 impl crate::request::QueryValue for IndividualRecordSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3895,6 +3707,7 @@ pub struct RawRecordSettings {
 
 impl RawRecordSettings {
     /// Creates a `RawRecordSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: RawRecordSettingsMode) -> Self {
         Self {
             mode,
@@ -3906,6 +3719,7 @@ impl RawRecordSettings {
 
 /// Whether raw recording is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RawRecordSettingsMode {
     /// `available`
     Available,
@@ -3913,22 +3727,25 @@ pub enum RawRecordSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl RawRecordSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -3940,19 +3757,23 @@ impl RawRecordSettingsMode {
 }
 
 impl From<&str> for RawRecordSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for RawRecordSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for RawRecordSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3978,6 +3799,7 @@ impl<'de> serde::Deserialize<'de> for RawRecordSettingsMode {
 }
 
 impl crate::request::QueryValue for RawRecordSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4000,6 +3822,7 @@ pub struct BroadcastSettings {
 
 impl BroadcastSettings {
     /// Creates a `BroadcastSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -4023,6 +3846,7 @@ pub struct GeofenceSettings {
 
 impl GeofenceSettings {
     /// Creates a `GeofenceSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(names: Vec<String>) -> Self {
         Self {
             names,
@@ -4052,6 +3876,7 @@ pub struct TranscriptionSettings {
 
 impl TranscriptionSettings {
     /// Creates a `TranscriptionSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         mode: TranscriptionSettingsMode,
         closed_caption_mode: TranscriptionSettingsClosedCaptionMode,
@@ -4070,6 +3895,7 @@ impl TranscriptionSettings {
 
 /// Whether transcription is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TranscriptionSettingsMode {
     /// `available`
     Available,
@@ -4077,22 +3903,25 @@ pub enum TranscriptionSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl TranscriptionSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -4104,19 +3933,23 @@ impl TranscriptionSettingsMode {
 }
 
 impl From<&str> for TranscriptionSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for TranscriptionSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for TranscriptionSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4142,6 +3975,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsMode {
 }
 
 impl crate::request::QueryValue for TranscriptionSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4149,6 +3983,7 @@ impl crate::request::QueryValue for TranscriptionSettingsMode {
 
 /// Whether closed captions are `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TranscriptionSettingsClosedCaptionMode {
     /// `available`
     Available,
@@ -4156,22 +3991,25 @@ pub enum TranscriptionSettingsClosedCaptionMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl TranscriptionSettingsClosedCaptionMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -4183,19 +4021,23 @@ impl TranscriptionSettingsClosedCaptionMode {
 }
 
 impl From<&str> for TranscriptionSettingsClosedCaptionMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for TranscriptionSettingsClosedCaptionMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for TranscriptionSettingsClosedCaptionMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4221,6 +4063,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsClosedCaptionMode {
 }
 
 impl crate::request::QueryValue for TranscriptionSettingsClosedCaptionMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4228,6 +4071,7 @@ impl crate::request::QueryValue for TranscriptionSettingsClosedCaptionMode {
 
 /// Spoken language, or `auto` to detect it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TranscriptionSettingsLanguage {
     /// `auto`
     Auto,
@@ -4303,12 +4147,14 @@ pub enum TranscriptionSettingsLanguage {
     Sl,
     /// `sk`
     Sk,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl TranscriptionSettingsLanguage {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -4348,11 +4194,12 @@ impl TranscriptionSettingsLanguage {
             Self::Et => "et",
             Self::Sl => "sl",
             Self::Sk => "sk",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "auto" => Some(Self::Auto),
@@ -4398,19 +4245,23 @@ impl TranscriptionSettingsLanguage {
 }
 
 impl From<&str> for TranscriptionSettingsLanguage {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for TranscriptionSettingsLanguage {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for TranscriptionSettingsLanguage {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4436,6 +4287,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsLanguage {
 }
 
 impl crate::request::QueryValue for TranscriptionSettingsLanguage {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4458,6 +4310,7 @@ pub struct RingSettings {
 
 impl RingSettings {
     /// Creates a `RingSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         incoming_call_timeout_ms: i32,
         auto_cancel_timeout_ms: i32,
@@ -4485,6 +4338,7 @@ pub struct ThumbnailsSettings {
 
 impl ThumbnailsSettings {
     /// Creates a `ThumbnailsSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -4512,6 +4366,7 @@ pub struct LimitsSettings {
 
 impl LimitsSettings {
     /// Creates a `LimitsSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(max_participants_exclude_roles: Vec<String>) -> Self {
         Self {
             max_participants: None,
@@ -4538,6 +4393,7 @@ pub struct SessionSettings {
 
 impl SessionSettings {
     /// Creates a `SessionSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(inactivity_timeout_seconds: i32) -> Self {
         Self {
             inactivity_timeout_seconds,
@@ -4565,6 +4421,7 @@ pub struct IngressSettings {
 
 impl IngressSettings {
     /// Creates a `IngressSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -4592,6 +4449,7 @@ pub struct EventNotificationSettings {
 
 impl EventNotificationSettings {
     /// Creates a `EventNotificationSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool, apns: Apns, fcm: Fcm) -> Self {
         Self {
             enabled,
@@ -4615,6 +4473,7 @@ pub struct NoiseCancellationSettings {
 
 impl NoiseCancellationSettings {
     /// Creates a `NoiseCancellationSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: NoiseCancellationSettingsMode) -> Self {
         Self {
             mode,
@@ -4625,6 +4484,7 @@ impl NoiseCancellationSettings {
 
 /// Whether noise cancellation is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NoiseCancellationSettingsMode {
     /// `available`
     Available,
@@ -4632,22 +4492,25 @@ pub enum NoiseCancellationSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl NoiseCancellationSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -4659,19 +4522,23 @@ impl NoiseCancellationSettingsMode {
 }
 
 impl From<&str> for NoiseCancellationSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for NoiseCancellationSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for NoiseCancellationSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4697,6 +4564,7 @@ impl<'de> serde::Deserialize<'de> for NoiseCancellationSettingsMode {
 }
 
 impl crate::request::QueryValue for NoiseCancellationSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4725,6 +4593,7 @@ pub struct TargetResolution {
 
 impl TargetResolution {
     /// Creates a `TargetResolution` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(width: i32, height: i32, bitrate: i32) -> Self {
         Self {
             width,
@@ -4756,6 +4625,7 @@ pub struct LayoutSettings {
 
 impl LayoutSettings {
     /// Creates a `LayoutSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: LayoutSettingsName,
         external_app_url: impl Into<String>,
@@ -4774,6 +4644,7 @@ impl LayoutSettings {
 
 /// Layout name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LayoutSettingsName {
     /// `spotlight`
     Spotlight,
@@ -4785,12 +4656,14 @@ pub enum LayoutSettingsName {
     Mobile,
     /// `custom`
     Custom,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl LayoutSettingsName {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Spotlight => "spotlight",
@@ -4798,11 +4671,12 @@ impl LayoutSettingsName {
             Self::SingleParticipant => "single-participant",
             Self::Mobile => "mobile",
             Self::Custom => "custom",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "spotlight" => Some(Self::Spotlight),
@@ -4816,19 +4690,23 @@ impl LayoutSettingsName {
 }
 
 impl From<&str> for LayoutSettingsName {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for LayoutSettingsName {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for LayoutSettingsName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4854,6 +4732,7 @@ impl<'de> serde::Deserialize<'de> for LayoutSettingsName {
 }
 
 impl crate::request::QueryValue for LayoutSettingsName {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4878,6 +4757,7 @@ pub struct HlsSettings {
 
 impl HlsSettings {
     /// Creates a `HlsSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(auto_on: bool, enabled: bool, quality_tracks: Vec<String>) -> Self {
         Self {
             auto_on,
@@ -4908,6 +4788,7 @@ pub struct RtmpSettings {
 
 impl RtmpSettings {
     /// Creates a `RtmpSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -4934,6 +4815,7 @@ pub struct TranslationSettings {
 
 impl TranslationSettings {
     /// Creates a `TranslationSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool, languages: Vec<String>) -> Self {
         Self {
             enabled,
@@ -4977,6 +4859,7 @@ pub struct IngressAudioEncodingOptions {
 
 impl IngressAudioEncodingOptions {
     /// Creates a `IngressAudioEncodingOptions` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(channels: i32, enable_dtx: bool, bitrate: i64) -> Self {
         Self {
             channels,
@@ -5004,6 +4887,7 @@ pub struct IngressVideoEncodingOptions {
 
 impl IngressVideoEncodingOptions {
     /// Creates a `IngressVideoEncodingOptions` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(layers: Vec<IngressVideoLayer>) -> Self {
         Self {
             source: None,
@@ -5036,6 +4920,7 @@ pub struct Apns {
 
 impl Apns {
     /// Creates a `Apns` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(title: impl Into<String>, body: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -5077,6 +4962,7 @@ pub struct RtmpLocation {
 
 impl RtmpLocation {
     /// Creates a `RtmpLocation` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         stream_url: impl Into<String>,
@@ -5114,6 +5000,7 @@ pub struct IngressSource {
 
 impl IngressSource {
     /// Creates a `IngressSource` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(width: i64, height: i64, fps: i64) -> Self {
         Self {
             width,
@@ -5125,6 +5012,8 @@ impl IngressSource {
 }
 
 /// One video layer (quality) made from an ingested stream.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IngressVideoLayer {
     /// Video codec.
@@ -5151,48 +5040,32 @@ pub struct IngressVideoLayer {
     pub __wire: crate::WireState,
 }
 
-impl IngressVideoLayer {
-    /// Creates a `IngressVideoLayer` from its required fields; the optional ones are `None`.
-    pub fn new(
-        codec: IngressVideoLayerCodec,
-        bitrate: i64,
-        frame_rate: i64,
-        min_dimension: i64,
-        max_dimension: i64,
-    ) -> Self {
-        Self {
-            codec,
-            bitrate,
-            frame_rate,
-            min_dimension,
-            max_dimension,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Video codec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IngressVideoLayerCodec {
     /// `h264`
     H264,
     /// `vp8`
     Vp8,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl IngressVideoLayerCodec {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::H264 => "h264",
             Self::Vp8 => "vp8",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "h264" => Some(Self::H264),
@@ -5203,19 +5076,23 @@ impl IngressVideoLayerCodec {
 }
 
 impl From<&str> for IngressVideoLayerCodec {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for IngressVideoLayerCodec {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for IngressVideoLayerCodec {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5241,6 +5118,7 @@ impl<'de> serde::Deserialize<'de> for IngressVideoLayerCodec {
 }
 
 impl crate::request::QueryValue for IngressVideoLayerCodec {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -5267,6 +5145,7 @@ pub struct AppEventResponse {
 
 impl AppEventResponse {
     /// Creates a `AppEventResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>, auto_translation_enabled: bool) -> Self {
         Self {
             name: name.into(),
@@ -5299,6 +5178,7 @@ pub struct AppUpdatedEvent {
 
 impl AppUpdatedEvent {
     /// Creates a `AppUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         app: AppEventResponse,
@@ -5339,6 +5219,7 @@ pub struct GetOgQuery {
 
 impl GetOgQuery {
     /// Creates a `GetOgQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(url: String) -> Self {
         Self { url }
     }
@@ -5358,6 +5239,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_app(&self) -> crate::ResponseFuture<'_, GetApplicationResponse> {
         let request = crate::request::Request::new(&crate::operations::GET_APP, &[]);
         self.execute(request)
@@ -5376,6 +5258,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_app(
         &self,
         body: &UpdateAppRequest,
@@ -5401,6 +5284,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_rate_limits(
         &self,
         query: &GetRateLimitsQuery,
@@ -5431,6 +5315,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_team_usage_stats(
         &self,
         body: &QueryTeamUsageStatsRequest,
@@ -5450,6 +5335,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_team_usage_stats_pages(
         &self,
         body: &QueryTeamUsageStatsRequest,
@@ -5479,6 +5365,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_og(
         &self,
         query: &GetOgQuery,

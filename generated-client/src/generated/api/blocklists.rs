@@ -26,6 +26,7 @@ pub struct ListBlockListResponse {
 
 impl ListBlockListResponse {
     /// Creates a `ListBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(blocklists: Vec<BlockListResponse>, duration: impl Into<String>) -> Self {
         Self {
             blocklists,
@@ -69,6 +70,7 @@ pub struct CreateBlockListRequest {
 
 impl CreateBlockListRequest {
     /// Creates a `CreateBlockListRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>, words: Vec<String>) -> Self {
         Self {
             is_leet_check_enabled: None,
@@ -87,6 +89,7 @@ impl CreateBlockListRequest {
 
     /// Sets `is_leet_check_enabled` to `Some(is_leet_check_enabled)`: Also match leetspeak spellings of entries, such as digits in place of letters.
     #[must_use]
+    #[inline]
     pub fn is_leet_check_enabled(mut self, is_leet_check_enabled: bool) -> Self {
         self.is_leet_check_enabled = Some(is_leet_check_enabled);
         self
@@ -94,6 +97,7 @@ impl CreateBlockListRequest {
 
     /// Sets `is_plural_check_enabled` to `Some(is_plural_check_enabled)`: Also match plural forms of entries.
     #[must_use]
+    #[inline]
     pub fn is_plural_check_enabled(mut self, is_plural_check_enabled: bool) -> Self {
         self.is_plural_check_enabled = Some(is_plural_check_enabled);
         self
@@ -101,6 +105,7 @@ impl CreateBlockListRequest {
 
     /// Sets `is_confusable_folding_enabled` to `Some(is_confusable_folding_enabled)`: Treat look-alike Unicode characters as the letters they resemble when matching.
     #[must_use]
+    #[inline]
     pub fn is_confusable_folding_enabled(
         mut self,
         is_confusable_folding_enabled: bool,
@@ -111,6 +116,7 @@ impl CreateBlockListRequest {
 
     /// Sets `is_substring_matching_enabled` to `Some(is_substring_matching_enabled)`: Also match entries that appear inside longer words.
     #[must_use]
+    #[inline]
     pub fn is_substring_matching_enabled(
         mut self,
         is_substring_matching_enabled: bool,
@@ -121,6 +127,7 @@ impl CreateBlockListRequest {
 
     /// Sets `type_` to `Some(type_)`: What the entries are and whether they block or allow.
     #[must_use]
+    #[inline]
     pub fn type_(mut self, type_: CreateBlockListRequestType) -> Self {
         self.type_ = Some(type_);
         self
@@ -128,6 +135,7 @@ impl CreateBlockListRequest {
 
     /// Sets `team` to `Some(team)`: Team the blocklist belongs to.
     #[must_use]
+    #[inline]
     pub fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
@@ -135,6 +143,7 @@ impl CreateBlockListRequest {
 
     /// Sets `user_id` to `Some(user_id)`: User on whose behalf the call is made.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -142,6 +151,7 @@ impl CreateBlockListRequest {
 
     /// Sets `user` to `Some(user)`: User on whose behalf the call is made.
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -150,6 +160,7 @@ impl CreateBlockListRequest {
 
 /// What the entries are and whether they block or allow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateBlockListRequestType {
     /// `regex`
     Regex,
@@ -163,12 +174,14 @@ pub enum CreateBlockListRequestType {
     EmailAllowlist,
     /// `word`
     Word,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateBlockListRequestType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regex => "regex",
@@ -177,11 +190,12 @@ impl CreateBlockListRequestType {
             Self::Email => "email",
             Self::EmailAllowlist => "email_allowlist",
             Self::Word => "word",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "regex" => Some(Self::Regex),
@@ -196,19 +210,23 @@ impl CreateBlockListRequestType {
 }
 
 impl From<&str> for CreateBlockListRequestType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateBlockListRequestType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateBlockListRequestType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -234,6 +252,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListRequestType {
 }
 
 impl crate::request::QueryValue for CreateBlockListRequestType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -254,6 +273,7 @@ pub struct CreateBlockListResponse {
 
 impl CreateBlockListResponse {
     /// Creates a `CreateBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             blocklist: None,
@@ -282,6 +302,7 @@ pub struct ImportBlockListRequest {
 
 impl ImportBlockListRequest {
     /// Creates a `ImportBlockListRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(items: Vec<String>) -> Self {
         Self {
             items,
@@ -306,6 +327,7 @@ pub struct ImportBlockListResponse {
 
 impl ImportBlockListResponse {
     /// Creates a `ImportBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -330,6 +352,7 @@ pub struct GetBlockListResponse {
 
 impl GetBlockListResponse {
     /// Creates a `GetBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             blocklist: None,
@@ -367,6 +390,7 @@ pub struct UpdateBlockListRequest {
 impl UpdateBlockListRequest {
     /// Sets `team` to `Some(team)`: Team the blocklist belongs to.
     #[must_use]
+    #[inline]
     pub fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
@@ -374,6 +398,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `words` to `Some(words)`: The new entries; they replace the current ones.
     #[must_use]
+    #[inline]
     pub fn words(mut self, words: Vec<String>) -> Self {
         self.words = Some(words);
         self
@@ -381,6 +406,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `is_leet_check_enabled` to `Some(is_leet_check_enabled)`: Also match leetspeak spellings of entries.
     #[must_use]
+    #[inline]
     pub fn is_leet_check_enabled(mut self, is_leet_check_enabled: bool) -> Self {
         self.is_leet_check_enabled = Some(is_leet_check_enabled);
         self
@@ -388,6 +414,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `is_plural_check_enabled` to `Some(is_plural_check_enabled)`: Also match plural forms of entries.
     #[must_use]
+    #[inline]
     pub fn is_plural_check_enabled(mut self, is_plural_check_enabled: bool) -> Self {
         self.is_plural_check_enabled = Some(is_plural_check_enabled);
         self
@@ -395,6 +422,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `is_confusable_folding_enabled` to `Some(is_confusable_folding_enabled)`: Treat look-alike Unicode characters as the letters they resemble when matching.
     #[must_use]
+    #[inline]
     pub fn is_confusable_folding_enabled(
         mut self,
         is_confusable_folding_enabled: bool,
@@ -405,6 +433,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `is_substring_matching_enabled` to `Some(is_substring_matching_enabled)`: Also match entries that appear inside longer words.
     #[must_use]
+    #[inline]
     pub fn is_substring_matching_enabled(
         mut self,
         is_substring_matching_enabled: bool,
@@ -415,6 +444,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `user_id` to `Some(user_id)`: User on whose behalf the call is made.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -422,6 +452,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `user` to `Some(user)`: User on whose behalf the call is made.
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -443,6 +474,7 @@ pub struct UpdateBlockListResponse {
 
 impl UpdateBlockListResponse {
     /// Creates a `UpdateBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             blocklist: None,
@@ -453,6 +485,8 @@ impl UpdateBlockListResponse {
 }
 
 /// A blocklist with its entries and matching options.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlockListResponse {
     /// When the blocklist was created.
@@ -485,35 +519,6 @@ pub struct BlockListResponse {
     pub __wire: crate::WireState,
 }
 
-impl BlockListResponse {
-    /// Creates a `BlockListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        type_: impl Into<String>,
-        words: Vec<String>,
-        is_leet_check_enabled: bool,
-        is_plural_check_enabled: bool,
-        is_confusable_folding_enabled: bool,
-        is_substring_matching_enabled: bool,
-    ) -> Self {
-        Self {
-            created_at: None,
-            updated_at: None,
-            id: None,
-            name: name.into(),
-            type_: type_.into(),
-            words,
-            team: None,
-            owner_user_id: None,
-            is_leet_check_enabled,
-            is_plural_check_enabled,
-            is_confusable_folding_enabled,
-            is_substring_matching_enabled,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A blocklist applied to a channel type and how matches are handled.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlockListOptions {
@@ -529,6 +534,7 @@ pub struct BlockListOptions {
 
 impl BlockListOptions {
     /// Creates a `BlockListOptions` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(blocklist: impl Into<String>, behavior: BlocklistBehavior) -> Self {
         Self {
             blocklist: blocklist.into(),
@@ -581,6 +587,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_block_lists(
         &self,
         query: &ListBlockListsQuery,
@@ -608,6 +615,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_block_list(
         &self,
         body: &CreateBlockListRequest,
@@ -633,6 +641,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn import_block_list(
         &self,
         id: &str,
@@ -659,6 +668,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_block_list(
         &self,
         name: &str,
@@ -686,6 +696,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_block_list(
         &self,
         name: &str,
@@ -712,6 +723,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_block_list(
         &self,
         name: &str,

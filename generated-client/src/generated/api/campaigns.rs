@@ -54,6 +54,7 @@ pub struct CreateCampaignRequest {
 
 impl CreateCampaignRequest {
     /// Creates a `CreateCampaignRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         sender_id: impl Into<String>,
         message_template: CampaignMessageTemplate,
@@ -81,6 +82,7 @@ impl CreateCampaignRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -90,6 +92,7 @@ impl CreateCampaignRequest {
     ///
     /// At most 25 items.
     #[must_use]
+    #[inline]
     pub fn segment_ids(mut self, segment_ids: Vec<String>) -> Self {
         self.segment_ids = Some(segment_ids);
         self
@@ -99,6 +102,7 @@ impl CreateCampaignRequest {
     ///
     /// At most 10000 items.
     #[must_use]
+    #[inline]
     pub fn user_ids(mut self, user_ids: Vec<String>) -> Self {
         self.user_ids = Some(user_ids);
         self
@@ -106,6 +110,7 @@ impl CreateCampaignRequest {
 
     /// Sets `sender_mode` to `Some(sender_mode)`: Whether the sender is left out of or included in the target channels.
     #[must_use]
+    #[inline]
     pub fn sender_mode(mut self, sender_mode: CreateCampaignRequestSenderMode) -> Self {
         self.sender_mode = Some(sender_mode);
         self
@@ -113,6 +118,7 @@ impl CreateCampaignRequest {
 
     /// Sets `name` to `Some(name)`: Campaign name.
     #[must_use]
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -120,6 +126,7 @@ impl CreateCampaignRequest {
 
     /// Sets `description` to `Some(description)`: Campaign description.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -127,6 +134,7 @@ impl CreateCampaignRequest {
 
     /// Sets `create_channels` to `Some(create_channels)`: Create a channel between sender and receiver when none exists; needs `channel_template`.
     #[must_use]
+    #[inline]
     pub fn create_channels(mut self, create_channels: bool) -> Self {
         self.create_channels = Some(create_channels);
         self
@@ -134,6 +142,7 @@ impl CreateCampaignRequest {
 
     /// Sets `show_channels` to `Some(show_channels)`: Show the channel again to receivers who have hidden it.
     #[must_use]
+    #[inline]
     pub fn show_channels(mut self, show_channels: bool) -> Self {
         self.show_channels = Some(show_channels);
         self
@@ -141,6 +150,7 @@ impl CreateCampaignRequest {
 
     /// Sets `skip_push` to `Some(skip_push)`: Send no push notifications for the messages.
     #[must_use]
+    #[inline]
     pub fn skip_push(mut self, skip_push: bool) -> Self {
         self.skip_push = Some(skip_push);
         self
@@ -148,6 +158,7 @@ impl CreateCampaignRequest {
 
     /// Sets `skip_webhook` to `Some(skip_webhook)`: Call no webhooks for the messages.
     #[must_use]
+    #[inline]
     pub fn skip_webhook(mut self, skip_webhook: bool) -> Self {
         self.skip_webhook = Some(skip_webhook);
         self
@@ -155,6 +166,7 @@ impl CreateCampaignRequest {
 
     /// Sets `channel_template` to `Some(channel_template)`: How to create channels when `create_channels` is set.
     #[must_use]
+    #[inline]
     pub fn channel_template(
         mut self,
         channel_template: CampaignChannelTemplate,
@@ -165,6 +177,7 @@ impl CreateCampaignRequest {
 
     /// Sets `sender_visibility` to `Some(sender_visibility)`: Whether the channels the campaign creates are hidden or archived for the sender.
     #[must_use]
+    #[inline]
     pub fn sender_visibility(
         mut self,
         sender_visibility: CreateCampaignRequestSenderVisibility,
@@ -176,26 +189,30 @@ impl CreateCampaignRequest {
 
 /// Whether the sender is left out of or included in the target channels.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateCampaignRequestSenderMode {
     /// `exclude`
     Exclude,
     /// `include`
     Include,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateCampaignRequestSenderMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "exclude",
             Self::Include => "include",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "exclude" => Some(Self::Exclude),
@@ -206,19 +223,23 @@ impl CreateCampaignRequestSenderMode {
 }
 
 impl From<&str> for CreateCampaignRequestSenderMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateCampaignRequestSenderMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateCampaignRequestSenderMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -244,6 +265,7 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequestSenderMode {
 }
 
 impl crate::request::QueryValue for CreateCampaignRequestSenderMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -251,26 +273,30 @@ impl crate::request::QueryValue for CreateCampaignRequestSenderMode {
 
 /// Whether the channels the campaign creates are hidden or archived for the sender.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateCampaignRequestSenderVisibility {
     /// `hidden`
     Hidden,
     /// `archived`
     Archived,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateCampaignRequestSenderVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hidden => "hidden",
             Self::Archived => "archived",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "hidden" => Some(Self::Hidden),
@@ -281,19 +307,23 @@ impl CreateCampaignRequestSenderVisibility {
 }
 
 impl From<&str> for CreateCampaignRequestSenderVisibility {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateCampaignRequestSenderVisibility {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateCampaignRequestSenderVisibility {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -319,6 +349,7 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequestSenderVisibility {
 }
 
 impl crate::request::QueryValue for CreateCampaignRequestSenderVisibility {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -341,6 +372,7 @@ pub struct CreateCampaignResponse {
 
 impl CreateCampaignResponse {
     /// Creates a `CreateCampaignResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             campaign: None,
@@ -395,6 +427,7 @@ pub struct QueryCampaignsResponse {
 
 impl QueryCampaignsResponse {
     /// Creates a `QueryCampaignsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(campaigns: Vec<CampaignResponse>, duration: impl Into<String>) -> Self {
         Self {
             campaigns,
@@ -419,6 +452,7 @@ pub struct DeleteCampaignResponse {
 
 impl DeleteCampaignResponse {
     /// Creates a `DeleteCampaignResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -444,6 +478,7 @@ pub struct GetCampaignResponse {
 
 impl GetCampaignResponse {
     /// Creates a `GetCampaignResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             campaign: None,
@@ -499,6 +534,7 @@ pub struct UpdateCampaignRequest {
 
 impl UpdateCampaignRequest {
     /// Creates a `UpdateCampaignRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         sender_id: impl Into<String>,
         message_template: CampaignMessageTemplate,
@@ -526,6 +562,7 @@ impl UpdateCampaignRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -535,6 +572,7 @@ impl UpdateCampaignRequest {
     ///
     /// At most 25 items.
     #[must_use]
+    #[inline]
     pub fn segment_ids(mut self, segment_ids: Vec<String>) -> Self {
         self.segment_ids = Some(segment_ids);
         self
@@ -544,6 +582,7 @@ impl UpdateCampaignRequest {
     ///
     /// At most 10000 items.
     #[must_use]
+    #[inline]
     pub fn user_ids(mut self, user_ids: Vec<String>) -> Self {
         self.user_ids = Some(user_ids);
         self
@@ -551,6 +590,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `sender_mode` to `Some(sender_mode)`: Whether the sender is left out of or included in the target channels.
     #[must_use]
+    #[inline]
     pub fn sender_mode(mut self, sender_mode: UpdateCampaignRequestSenderMode) -> Self {
         self.sender_mode = Some(sender_mode);
         self
@@ -558,6 +598,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `name` to `Some(name)`: Campaign name.
     #[must_use]
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -565,6 +606,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `description` to `Some(description)`: Campaign description.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -572,6 +614,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `create_channels` to `Some(create_channels)`: Create a channel between sender and receiver when none exists; needs `channel_template`.
     #[must_use]
+    #[inline]
     pub fn create_channels(mut self, create_channels: bool) -> Self {
         self.create_channels = Some(create_channels);
         self
@@ -579,6 +622,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `show_channels` to `Some(show_channels)`: Show the channel again to receivers who have hidden it.
     #[must_use]
+    #[inline]
     pub fn show_channels(mut self, show_channels: bool) -> Self {
         self.show_channels = Some(show_channels);
         self
@@ -586,6 +630,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `skip_push` to `Some(skip_push)`: Send no push notifications for the messages.
     #[must_use]
+    #[inline]
     pub fn skip_push(mut self, skip_push: bool) -> Self {
         self.skip_push = Some(skip_push);
         self
@@ -593,6 +638,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `skip_webhook` to `Some(skip_webhook)`: Call no webhooks for the messages.
     #[must_use]
+    #[inline]
     pub fn skip_webhook(mut self, skip_webhook: bool) -> Self {
         self.skip_webhook = Some(skip_webhook);
         self
@@ -600,6 +646,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `channel_template` to `Some(channel_template)`: How to create channels when `create_channels` is set.
     #[must_use]
+    #[inline]
     pub fn channel_template(
         mut self,
         channel_template: CampaignChannelTemplate,
@@ -610,6 +657,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `sender_visibility` to `Some(sender_visibility)`: Whether the channels the campaign creates are hidden or archived for the sender.
     #[must_use]
+    #[inline]
     pub fn sender_visibility(
         mut self,
         sender_visibility: UpdateCampaignRequestSenderVisibility,
@@ -621,26 +669,30 @@ impl UpdateCampaignRequest {
 
 /// Whether the sender is left out of or included in the target channels.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateCampaignRequestSenderMode {
     /// `exclude`
     Exclude,
     /// `include`
     Include,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateCampaignRequestSenderMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "exclude",
             Self::Include => "include",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "exclude" => Some(Self::Exclude),
@@ -651,19 +703,23 @@ impl UpdateCampaignRequestSenderMode {
 }
 
 impl From<&str> for UpdateCampaignRequestSenderMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateCampaignRequestSenderMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateCampaignRequestSenderMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -689,6 +745,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequestSenderMode {
 }
 
 impl crate::request::QueryValue for UpdateCampaignRequestSenderMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -696,26 +753,30 @@ impl crate::request::QueryValue for UpdateCampaignRequestSenderMode {
 
 /// Whether the channels the campaign creates are hidden or archived for the sender.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateCampaignRequestSenderVisibility {
     /// `hidden`
     Hidden,
     /// `archived`
     Archived,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateCampaignRequestSenderVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hidden => "hidden",
             Self::Archived => "archived",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "hidden" => Some(Self::Hidden),
@@ -726,19 +787,23 @@ impl UpdateCampaignRequestSenderVisibility {
 }
 
 impl From<&str> for UpdateCampaignRequestSenderVisibility {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateCampaignRequestSenderVisibility {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateCampaignRequestSenderVisibility {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -764,12 +829,15 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequestSenderVisibility {
 }
 
 impl crate::request::QueryValue for UpdateCampaignRequestSenderVisibility {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// A campaign with its settings, state and statistics.
+///
+/// Build one with a struct literal that sets its 18 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignResponse {
     /// Campaign ID.
@@ -824,58 +892,6 @@ pub struct CampaignResponse {
     pub __wire: crate::WireState,
 }
 
-impl CampaignResponse {
-    /// Creates a `CampaignResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        segment_ids: Vec<String>,
-        segments: Vec<Segment>,
-        sender_id: impl Into<String>,
-        sender_mode: impl Into<String>,
-        sender_visibility: impl Into<String>,
-        name: impl Into<String>,
-        create_channels: bool,
-        show_channels: bool,
-        description: impl Into<String>,
-        skip_push: bool,
-        skip_webhook: bool,
-        user_ids: Vec<String>,
-        users: Vec<UserResponse>,
-        status: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        stats: CampaignStatsResponse,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            segment_ids,
-            segments,
-            sender_id: sender_id.into(),
-            sender: None,
-            sender_mode: sender_mode.into(),
-            sender_visibility: sender_visibility.into(),
-            name: name.into(),
-            create_channels,
-            show_channels,
-            description: description.into(),
-            skip_push,
-            skip_webhook,
-            scheduled_for: None,
-            stop_at: None,
-            message_template: None,
-            channel_template: None,
-            user_ids,
-            users,
-            status: status.into(),
-            created_at,
-            updated_at,
-            stats,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// When to start and stop a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StartCampaignRequest {
@@ -906,6 +922,7 @@ pub struct StartCampaignResponse {
 
 impl StartCampaignResponse {
     /// Creates a `StartCampaignResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             campaign: None,
@@ -936,6 +953,7 @@ pub struct CampaignCompletedEvent {
 
 impl CampaignCompletedEvent {
     /// Creates a `CampaignCompletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -967,6 +985,7 @@ pub struct CampaignStartedEvent {
 
 impl CampaignStartedEvent {
     /// Creates a `CampaignStartedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1002,6 +1021,7 @@ pub struct CampaignMessageTemplate {
 
 impl CampaignMessageTemplate {
     /// Creates a `CampaignMessageTemplate` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -1046,6 +1066,7 @@ pub struct CampaignChannelTemplate {
 
 impl CampaignChannelTemplate {
     /// Creates a `CampaignChannelTemplate` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -1073,6 +1094,8 @@ pub struct PagerResponse {
 }
 
 /// A named group of users or channels that campaigns can target.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Segment {
     /// Segment ID.
@@ -1105,38 +1128,9 @@ pub struct Segment {
     pub __wire: crate::WireState,
 }
 
-impl Segment {
-    /// Creates a `Segment` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        type_: impl Into<String>,
-        name: impl Into<String>,
-        all_users: bool,
-        all_sender_channels: bool,
-        size: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            type_: type_.into(),
-            name: name.into(),
-            description: None,
-            filter: None,
-            all_users,
-            all_sender_channels,
-            task_id: None,
-            size,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Progress and delivery counts of a campaign.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignStatsResponse {
     /// When sending started.
@@ -1159,30 +1153,6 @@ pub struct CampaignStatsResponse {
     pub __wire: crate::WireState,
 }
 
-impl CampaignStatsResponse {
-    /// Creates a `CampaignStatsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        stats_started_at: chrono::DateTime<chrono::Utc>,
-        stats_completed_at: chrono::DateTime<chrono::Utc>,
-        stats_messages_sent: i32,
-        stats_channels_created: i32,
-        progress: f64,
-        stats_users_sent: i32,
-        stats_users_read: i32,
-    ) -> Self {
-        Self {
-            stats_started_at,
-            stats_completed_at,
-            stats_messages_sent,
-            stats_channels_created,
-            progress,
-            stats_users_sent,
-            stats_users_read,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A member that a campaign adds to the channels it creates; its custom data goes on the membership.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignChannelMember {
@@ -1201,6 +1171,7 @@ pub struct CampaignChannelMember {
 
 impl CampaignChannelMember {
     /// Creates a `CampaignChannelMember` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -1415,6 +1386,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_campaign(
         &self,
         body: &CreateCampaignRequest,
@@ -1440,6 +1412,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_campaigns(
         &self,
         body: &QueryCampaignsRequest,
@@ -1459,6 +1432,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_campaigns_pages(
         &self,
         body: &QueryCampaignsRequest,
@@ -1488,6 +1462,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_campaign(
         &self,
         id: &str,
@@ -1512,6 +1487,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_campaign(
         &self,
         id: &str,
@@ -1540,6 +1516,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_campaign(
         &self,
         id: &str,
@@ -1566,6 +1543,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn start_campaign(
         &self,
         id: &str,
@@ -1592,6 +1570,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn stop_campaign(
         &self,
         id: &str,

@@ -25,6 +25,7 @@ pub struct ListChannelTypesResponse {
 
 impl ListChannelTypesResponse {
     /// Creates a `ListChannelTypesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
         duration: impl Into<String>,
@@ -116,6 +117,7 @@ pub struct CreateChannelTypeRequest {
 
 impl CreateChannelTypeRequest {
     /// Creates a `CreateChannelTypeRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -157,6 +159,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
     #[must_use]
+    #[inline]
     pub fn typing_events(mut self, typing_events: bool) -> Self {
         self.typing_events = Some(typing_events);
         self
@@ -164,6 +167,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `read_events` to `Some(read_events)`: Read events are sent and read state is kept.
     #[must_use]
+    #[inline]
     pub fn read_events(mut self, read_events: bool) -> Self {
         self.read_events = Some(read_events);
         self
@@ -171,6 +175,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `connect_events` to `Some(connect_events)`: Events for users going online and offline are sent.
     #[must_use]
+    #[inline]
     pub fn connect_events(mut self, connect_events: bool) -> Self {
         self.connect_events = Some(connect_events);
         self
@@ -178,6 +183,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `delivery_events` to `Some(delivery_events)`: Delivery receipts are sent.
     #[must_use]
+    #[inline]
     pub fn delivery_events(mut self, delivery_events: bool) -> Self {
         self.delivery_events = Some(delivery_events);
         self
@@ -185,6 +191,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
     #[must_use]
+    #[inline]
     pub fn reactions(mut self, reactions: bool) -> Self {
         self.reactions = Some(reactions);
         self
@@ -192,6 +199,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
     #[must_use]
+    #[inline]
     pub fn replies(mut self, replies: bool) -> Self {
         self.replies = Some(replies);
         self
@@ -199,6 +207,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `search` to `Some(search)`: Messages can be searched.
     #[must_use]
+    #[inline]
     pub fn search(mut self, search: bool) -> Self {
         self.search = Some(search);
         self
@@ -206,6 +215,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `mutes` to `Some(mutes)`: Users can mute channels.
     #[must_use]
+    #[inline]
     pub fn mutes(mut self, mutes: bool) -> Self {
         self.mutes = Some(mutes);
         self
@@ -213,6 +223,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
     #[must_use]
+    #[inline]
     pub fn uploads(mut self, uploads: bool) -> Self {
         self.uploads = Some(uploads);
         self
@@ -220,6 +231,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
     #[must_use]
+    #[inline]
     pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
         self.url_enrichment = Some(url_enrichment);
         self
@@ -227,6 +239,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `custom_events` to `Some(custom_events)`: Custom events can be sent.
     #[must_use]
+    #[inline]
     pub fn custom_events(mut self, custom_events: bool) -> Self {
         self.custom_events = Some(custom_events);
         self
@@ -234,6 +247,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `push_notifications` to `Some(push_notifications)`: Push notifications are sent.
     #[must_use]
+    #[inline]
     pub fn push_notifications(mut self, push_notifications: bool) -> Self {
         self.push_notifications = Some(push_notifications);
         self
@@ -241,6 +255,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `mark_messages_pending` to `Some(mark_messages_pending)`: New messages are pending by default.
     #[must_use]
+    #[inline]
     pub fn mark_messages_pending(mut self, mark_messages_pending: bool) -> Self {
         self.mark_messages_pending = Some(mark_messages_pending);
         self
@@ -248,6 +263,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `polls` to `Some(polls)`: Polls are enabled.
     #[must_use]
+    #[inline]
     pub fn polls(mut self, polls: bool) -> Self {
         self.polls = Some(polls);
         self
@@ -255,6 +271,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
     #[must_use]
+    #[inline]
     pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
         self.user_message_reminders = Some(user_message_reminders);
         self
@@ -262,6 +279,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
     #[must_use]
+    #[inline]
     pub fn shared_locations(mut self, shared_locations: bool) -> Self {
         self.shared_locations = Some(shared_locations);
         self
@@ -269,6 +287,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
     #[must_use]
+    #[inline]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
         self
@@ -276,6 +295,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `message_retention` to `Some(message_retention)`: Days to keep messages; `infinite` keeps them forever.
     #[must_use]
+    #[inline]
     pub fn message_retention(mut self, message_retention: impl Into<String>) -> Self {
         self.message_retention = Some(message_retention.into());
         self
@@ -283,6 +303,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `max_message_length` to `Some(max_message_length)`: Longest message allowed, in characters. Optional: the service uses its default when it is left out; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn max_message_length(mut self, max_message_length: i32) -> Self {
         self.max_message_length = Some(max_message_length);
         self
@@ -290,6 +311,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `automod` to `Some(automod)`: Automatic moderation mode. Optional: the service uses its default when it is left out; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn automod(mut self, automod: Automod) -> Self {
         self.automod = Some(automod);
         self
@@ -297,6 +319,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `automod_behavior` to `Some(automod_behavior)`: What automatic moderation does with a message it catches. Optional: the service uses its default when it is left out; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn automod_behavior(
         mut self,
         automod_behavior: CreateChannelTypeRequestAutomodBehavior,
@@ -307,6 +330,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
+    #[inline]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
         self.commands = Some(commands);
         self
@@ -314,6 +338,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `permissions` to `Some(permissions)`: Permission policies of the channel type.
     #[must_use]
+    #[inline]
     pub fn permissions(mut self, permissions: Vec<PolicyRequest>) -> Self {
         self.permissions = Some(permissions);
         self
@@ -321,6 +346,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -331,6 +357,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
     #[must_use]
+    #[inline]
     pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
         self.blocklist = Some(blocklist.into());
         self
@@ -338,6 +365,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
     #[must_use]
+    #[inline]
     pub fn blocklist_behavior(mut self, blocklist_behavior: BlocklistBehavior) -> Self {
         self.blocklist_behavior = Some(blocklist_behavior);
         self
@@ -345,6 +373,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `blocklists` to `Some(blocklists)`: Blocklists to apply, each with its own behavior.
     #[must_use]
+    #[inline]
     pub fn blocklists(mut self, blocklists: Vec<BlockListOptions>) -> Self {
         self.blocklists = Some(blocklists);
         self
@@ -354,6 +383,7 @@ impl CreateChannelTypeRequest {
     ///
     /// At least 10.
     #[must_use]
+    #[inline]
     pub fn partition_size(mut self, partition_size: i32) -> Self {
         self.partition_size = Some(partition_size);
         self
@@ -361,6 +391,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `partition_ttl` to `Some(partition_ttl)`: How long a partition lives.
     #[must_use]
+    #[inline]
     pub fn partition_ttl(mut self, partition_ttl: impl Into<String>) -> Self {
         self.partition_ttl = Some(partition_ttl.into());
         self
@@ -368,6 +399,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `skip_last_msg_update_for_system_msgs` to `Some(skip_last_msg_update_for_system_msgs)`: System messages leave the channel's last message time unchanged.
     #[must_use]
+    #[inline]
     pub fn skip_last_msg_update_for_system_msgs(
         mut self,
         skip_last_msg_update_for_system_msgs: bool,
@@ -380,6 +412,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
     #[must_use]
+    #[inline]
     pub fn push_level(mut self, push_level: PushLevel) -> Self {
         self.push_level = Some(push_level);
         self
@@ -387,6 +420,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -395,26 +429,30 @@ impl CreateChannelTypeRequest {
 
 /// What automatic moderation does with a message it catches. Optional: the service uses its default when it is left out; Stream's docs mark it required.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateChannelTypeRequestAutomodBehavior {
     /// `flag`
     Flag,
     /// `block`
     Block,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateChannelTypeRequestAutomodBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -425,19 +463,23 @@ impl CreateChannelTypeRequestAutomodBehavior {
 }
 
 impl From<&str> for CreateChannelTypeRequestAutomodBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateChannelTypeRequestAutomodBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateChannelTypeRequestAutomodBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -463,12 +505,15 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequestAutomodBehavior {
 }
 
 impl crate::request::QueryValue for CreateChannelTypeRequestAutomodBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// The channel type that was created.
+///
+/// Build one with a struct literal that sets its 30 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChannelTypeResponse {
     /// Channel type name.
@@ -559,88 +604,9 @@ pub struct CreateChannelTypeResponse {
     pub __wire: crate::WireState,
 }
 
-impl CreateChannelTypeResponse {
-    /// Creates a `CreateChannelTypeResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        commands: Vec<String>,
-        permissions: Vec<PolicyRequest>,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            created_at,
-            updated_at,
-            commands,
-            permissions,
-            grants,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One channel type with its full configuration.
+///
+/// Build one with a struct literal that sets its 30 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetChannelTypeResponse {
     /// Permission policies of the channel type.
@@ -731,87 +697,6 @@ pub struct GetChannelTypeResponse {
     pub __wire: crate::WireState,
 }
 
-impl GetChannelTypeResponse {
-    /// Creates a `GetChannelTypeResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        permissions: Vec<PolicyRequest>,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        commands: Vec<Command>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            permissions,
-            grants,
-            created_at,
-            updated_at,
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            commands,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// New settings for an existing channel type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelTypeRequest {
@@ -900,6 +785,7 @@ pub struct UpdateChannelTypeRequest {
 impl UpdateChannelTypeRequest {
     /// Sets `permissions` to `Some(permissions)`: Permission policies of the channel type.
     #[must_use]
+    #[inline]
     pub fn permissions(mut self, permissions: Vec<PolicyRequest>) -> Self {
         self.permissions = Some(permissions);
         self
@@ -907,6 +793,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -919,6 +806,7 @@ impl UpdateChannelTypeRequest {
     ///
     /// At least 0.
     #[must_use]
+    #[inline]
     pub fn partition_size(mut self, partition_size: i32) -> Self {
         self.partition_size = Some(partition_size);
         self
@@ -926,6 +814,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `partition_ttl` to `Some(partition_ttl)`: How long a partition lives.
     #[must_use]
+    #[inline]
     pub fn partition_ttl(mut self, partition_ttl: impl Into<String>) -> Self {
         self.partition_ttl = Some(partition_ttl.into());
         self
@@ -933,6 +822,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
     #[must_use]
+    #[inline]
     pub fn typing_events(mut self, typing_events: bool) -> Self {
         self.typing_events = Some(typing_events);
         self
@@ -940,6 +830,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `read_events` to `Some(read_events)`: Read events are sent and read state is kept.
     #[must_use]
+    #[inline]
     pub fn read_events(mut self, read_events: bool) -> Self {
         self.read_events = Some(read_events);
         self
@@ -947,6 +838,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `connect_events` to `Some(connect_events)`: Events for users going online and offline are sent.
     #[must_use]
+    #[inline]
     pub fn connect_events(mut self, connect_events: bool) -> Self {
         self.connect_events = Some(connect_events);
         self
@@ -954,6 +846,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `delivery_events` to `Some(delivery_events)`: Delivery receipts are sent.
     #[must_use]
+    #[inline]
     pub fn delivery_events(mut self, delivery_events: bool) -> Self {
         self.delivery_events = Some(delivery_events);
         self
@@ -961,6 +854,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `search` to `Some(search)`: Messages can be searched.
     #[must_use]
+    #[inline]
     pub fn search(mut self, search: bool) -> Self {
         self.search = Some(search);
         self
@@ -968,6 +862,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
     #[must_use]
+    #[inline]
     pub fn reactions(mut self, reactions: bool) -> Self {
         self.reactions = Some(reactions);
         self
@@ -975,6 +870,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
     #[must_use]
+    #[inline]
     pub fn replies(mut self, replies: bool) -> Self {
         self.replies = Some(replies);
         self
@@ -982,6 +878,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
     #[must_use]
+    #[inline]
     pub fn quotes(mut self, quotes: bool) -> Self {
         self.quotes = Some(quotes);
         self
@@ -989,6 +886,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `mutes` to `Some(mutes)`: Users can mute channels.
     #[must_use]
+    #[inline]
     pub fn mutes(mut self, mutes: bool) -> Self {
         self.mutes = Some(mutes);
         self
@@ -996,6 +894,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
     #[must_use]
+    #[inline]
     pub fn uploads(mut self, uploads: bool) -> Self {
         self.uploads = Some(uploads);
         self
@@ -1003,6 +902,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
     #[must_use]
+    #[inline]
     pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
         self.url_enrichment = Some(url_enrichment);
         self
@@ -1010,6 +910,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `custom_events` to `Some(custom_events)`: Custom events can be sent.
     #[must_use]
+    #[inline]
     pub fn custom_events(mut self, custom_events: bool) -> Self {
         self.custom_events = Some(custom_events);
         self
@@ -1017,6 +918,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `push_notifications` to `Some(push_notifications)`: Push notifications are sent.
     #[must_use]
+    #[inline]
     pub fn push_notifications(mut self, push_notifications: bool) -> Self {
         self.push_notifications = Some(push_notifications);
         self
@@ -1024,6 +926,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `reminders` to `Some(reminders)`: Message reminders are enabled.
     #[must_use]
+    #[inline]
     pub fn reminders(mut self, reminders: bool) -> Self {
         self.reminders = Some(reminders);
         self
@@ -1031,6 +934,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `mark_messages_pending` to `Some(mark_messages_pending)`: New messages are pending by default.
     #[must_use]
+    #[inline]
     pub fn mark_messages_pending(mut self, mark_messages_pending: bool) -> Self {
         self.mark_messages_pending = Some(mark_messages_pending);
         self
@@ -1038,6 +942,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `polls` to `Some(polls)`: Polls are enabled.
     #[must_use]
+    #[inline]
     pub fn polls(mut self, polls: bool) -> Self {
         self.polls = Some(polls);
         self
@@ -1045,6 +950,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
     #[must_use]
+    #[inline]
     pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
         self.user_message_reminders = Some(user_message_reminders);
         self
@@ -1052,6 +958,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
     #[must_use]
+    #[inline]
     pub fn shared_locations(mut self, shared_locations: bool) -> Self {
         self.shared_locations = Some(shared_locations);
         self
@@ -1059,6 +966,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
     #[must_use]
+    #[inline]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
         self
@@ -1066,6 +974,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `message_retention` to `Some(message_retention)`: Days to keep messages, as text; `infinite` keeps them forever.
     #[must_use]
+    #[inline]
     pub fn message_retention(mut self, message_retention: impl Into<String>) -> Self {
         self.message_retention = Some(message_retention.into());
         self
@@ -1075,6 +984,7 @@ impl UpdateChannelTypeRequest {
     ///
     /// At most 20000.
     #[must_use]
+    #[inline]
     pub fn max_message_length(mut self, max_message_length: i32) -> Self {
         self.max_message_length = Some(max_message_length);
         self
@@ -1082,6 +992,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `automod` to `Some(automod)`: Automatic moderation mode. Optional: the service applies partial updates; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn automod(mut self, automod: Automod) -> Self {
         self.automod = Some(automod);
         self
@@ -1089,6 +1000,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `automod_behavior` to `Some(automod_behavior)`: What automatic moderation does with a message it catches. Optional: the service applies partial updates; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn automod_behavior(mut self, automod_behavior: AutomodBehavior) -> Self {
         self.automod_behavior = Some(automod_behavior);
         self
@@ -1096,6 +1008,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
     #[must_use]
+    #[inline]
     pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
         self.blocklist = Some(blocklist.into());
         self
@@ -1103,6 +1016,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
     #[must_use]
+    #[inline]
     pub fn blocklist_behavior(mut self, blocklist_behavior: BlocklistBehavior) -> Self {
         self.blocklist_behavior = Some(blocklist_behavior);
         self
@@ -1110,6 +1024,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `blocklists` to `Some(blocklists)`: Blocklists to apply, each with its own behavior.
     #[must_use]
+    #[inline]
     pub fn blocklists(mut self, blocklists: Vec<BlockListOptions>) -> Self {
         self.blocklists = Some(blocklists);
         self
@@ -1117,6 +1032,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `allowed_flag_reasons` to `Some(allowed_flag_reasons)`: Reasons users may give when they flag a message.
     #[must_use]
+    #[inline]
     pub fn allowed_flag_reasons(mut self, allowed_flag_reasons: Vec<String>) -> Self {
         self.allowed_flag_reasons = Some(allowed_flag_reasons);
         self
@@ -1124,6 +1040,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `automod_thresholds` to `Some(automod_thresholds)`: Score thresholds of AI moderation.
     #[must_use]
+    #[inline]
     pub fn automod_thresholds(mut self, automod_thresholds: Thresholds) -> Self {
         self.automod_thresholds = Some(automod_thresholds);
         self
@@ -1131,6 +1048,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `skip_last_msg_update_for_system_msgs` to `Some(skip_last_msg_update_for_system_msgs)`: System messages leave the channel's last message time unchanged.
     #[must_use]
+    #[inline]
     pub fn skip_last_msg_update_for_system_msgs(
         mut self,
         skip_last_msg_update_for_system_msgs: bool,
@@ -1143,6 +1061,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
     #[must_use]
+    #[inline]
     pub fn push_level(mut self, push_level: PushLevel) -> Self {
         self.push_level = Some(push_level);
         self
@@ -1150,6 +1069,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -1157,6 +1077,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
+    #[inline]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
         self.commands = Some(commands);
         self
@@ -1164,6 +1085,8 @@ impl UpdateChannelTypeRequest {
 }
 
 /// The channel type after the update.
+///
+/// Build one with a struct literal that sets its 30 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelTypeResponse {
     /// Permission policies of the channel type.
@@ -1254,88 +1177,9 @@ pub struct UpdateChannelTypeResponse {
     pub __wire: crate::WireState,
 }
 
-impl UpdateChannelTypeResponse {
-    /// Creates a `UpdateChannelTypeResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        permissions: Vec<PolicyRequest>,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        commands: Vec<String>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            permissions,
-            grants,
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            created_at,
-            updated_at,
-            commands,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The configuration of a channel type as listings return it.
+///
+/// Build one with a struct literal that sets its 29 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelTypeConfig {
     /// Permission policies of the channel type.
@@ -1424,86 +1268,9 @@ pub struct ChannelTypeConfig {
     pub __wire: crate::WireState,
 }
 
-impl ChannelTypeConfig {
-    /// Creates a `ChannelTypeConfig` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        permissions: Vec<PolicyRequest>,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        commands: Vec<Command>,
-    ) -> Self {
-        Self {
-            permissions,
-            grants,
-            created_at,
-            updated_at,
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            commands,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A permission policy that allows or denies resources to roles.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicyRequest {
     /// Whether the policy allows or denies.
@@ -1528,50 +1295,32 @@ pub struct PolicyRequest {
     pub __wire: crate::WireState,
 }
 
-impl PolicyRequest {
-    /// Creates a `PolicyRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        action: PolicyRequestAction,
-        name: impl Into<String>,
-        resources: Vec<String>,
-        roles: Vec<String>,
-        owner: bool,
-        priority: i32,
-    ) -> Self {
-        Self {
-            action,
-            name: name.into(),
-            resources,
-            roles,
-            owner,
-            priority,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Whether the policy allows or denies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PolicyRequestAction {
     /// `Deny`
     Deny,
     /// `Allow`
     Allow,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PolicyRequestAction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Deny => "Deny",
             Self::Allow => "Allow",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "Deny" => Some(Self::Deny),
@@ -1582,19 +1331,23 @@ impl PolicyRequestAction {
 }
 
 impl From<&str> for PolicyRequestAction {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PolicyRequestAction {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PolicyRequestAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1620,6 +1373,7 @@ impl<'de> serde::Deserialize<'de> for PolicyRequestAction {
 }
 
 impl crate::request::QueryValue for PolicyRequestAction {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1685,6 +1439,7 @@ pub struct ChatPreferences {
 impl ChatPreferences {
     /// Sets `default_preference` to `Some(default_preference)`: Preference for anything not set below.
     #[must_use]
+    #[inline]
     pub fn default_preference(mut self, default_preference: impl Into<String>) -> Self {
         self.default_preference = Some(default_preference.into());
         self
@@ -1692,6 +1447,7 @@ impl ChatPreferences {
 
     /// Sets `direct_mentions` to `Some(direct_mentions)`: Preference for mentions of the user.
     #[must_use]
+    #[inline]
     pub fn direct_mentions(mut self, direct_mentions: impl Into<String>) -> Self {
         self.direct_mentions = Some(direct_mentions.into());
         self
@@ -1699,6 +1455,7 @@ impl ChatPreferences {
 
     /// Sets `role_mentions` to `Some(role_mentions)`: Preference for mentions of a role.
     #[must_use]
+    #[inline]
     pub fn role_mentions(mut self, role_mentions: impl Into<String>) -> Self {
         self.role_mentions = Some(role_mentions.into());
         self
@@ -1706,6 +1463,7 @@ impl ChatPreferences {
 
     /// Sets `group_mentions` to `Some(group_mentions)`: Preference for mentions of a user group.
     #[must_use]
+    #[inline]
     pub fn group_mentions(mut self, group_mentions: impl Into<String>) -> Self {
         self.group_mentions = Some(group_mentions.into());
         self
@@ -1713,6 +1471,7 @@ impl ChatPreferences {
 
     /// Sets `thread_replies` to `Some(thread_replies)`: Preference for thread replies.
     #[must_use]
+    #[inline]
     pub fn thread_replies(mut self, thread_replies: impl Into<String>) -> Self {
         self.thread_replies = Some(thread_replies.into());
         self
@@ -1720,6 +1479,7 @@ impl ChatPreferences {
 
     /// Sets `here_mentions` to `Some(here_mentions)`: Preference for `@here` mentions.
     #[must_use]
+    #[inline]
     pub fn here_mentions(mut self, here_mentions: impl Into<String>) -> Self {
         self.here_mentions = Some(here_mentions.into());
         self
@@ -1727,6 +1487,7 @@ impl ChatPreferences {
 
     /// Sets `channel_mentions` to `Some(channel_mentions)`: Preference for `@channel` mentions.
     #[must_use]
+    #[inline]
     pub fn channel_mentions(mut self, channel_mentions: impl Into<String>) -> Self {
         self.channel_mentions = Some(channel_mentions.into());
         self
@@ -1734,6 +1495,7 @@ impl ChatPreferences {
 
     /// Sets `distinct_channel_messages` to `Some(distinct_channel_messages)`: Preference for messages in distinct channels.
     #[must_use]
+    #[inline]
     pub fn distinct_channel_messages(
         mut self,
         distinct_channel_messages: impl Into<String>,
@@ -1744,6 +1506,8 @@ impl ChatPreferences {
 }
 
 /// A slash command that users can run in a channel.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Command {
     /// Set by the server.
@@ -1764,27 +1528,9 @@ pub struct Command {
     pub __wire: crate::WireState,
 }
 
-impl Command {
-    /// Creates a `Command` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        args: impl Into<String>,
-        set: impl Into<String>,
-    ) -> Self {
-        Self {
-            created_at: None,
-            updated_at: None,
-            name: name.into(),
-            description: description.into(),
-            args: args.into(),
-            set: set.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The configuration a channel gets from its type, as embedded in channel responses.
+///
+/// Build one with a struct literal that sets its 27 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelConfigWithInfo {
     /// Created at.
@@ -1871,84 +1617,9 @@ pub struct ChannelConfigWithInfo {
     pub __wire: crate::WireState,
 }
 
-impl ChannelConfigWithInfo {
-    /// Creates a `ChannelConfigWithInfo` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        commands: Vec<Command>,
-    ) -> Self {
-        Self {
-            created_at,
-            updated_at,
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            commands,
-            grants: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// How messages are moderated automatically.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Automod {
     /// `disabled`
     Disabled,
@@ -1956,22 +1627,25 @@ pub enum Automod {
     Simple,
     /// `AI`
     Ai,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl Automod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "disabled",
             Self::Simple => "simple",
             Self::Ai => "AI",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "disabled" => Some(Self::Disabled),
@@ -1983,19 +1657,23 @@ impl Automod {
 }
 
 impl From<&str> for Automod {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for Automod {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for Automod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2021,6 +1699,7 @@ impl<'de> serde::Deserialize<'de> for Automod {
 }
 
 impl crate::request::QueryValue for Automod {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2028,6 +1707,7 @@ impl crate::request::QueryValue for Automod {
 
 /// What automatic moderation does with a message it catches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutomodBehavior {
     /// `flag`
     Flag,
@@ -2035,22 +1715,25 @@ pub enum AutomodBehavior {
     Block,
     /// `shadow_block`
     ShadowBlock,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl AutomodBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
             Self::ShadowBlock => "shadow_block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -2062,19 +1745,23 @@ impl AutomodBehavior {
 }
 
 impl From<&str> for AutomodBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for AutomodBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for AutomodBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2100,6 +1787,7 @@ impl<'de> serde::Deserialize<'de> for AutomodBehavior {
 }
 
 impl crate::request::QueryValue for AutomodBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2107,6 +1795,7 @@ impl crate::request::QueryValue for AutomodBehavior {
 
 /// What happens to a message that matches a blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlocklistBehavior {
     /// `flag`
     Flag,
@@ -2114,22 +1803,25 @@ pub enum BlocklistBehavior {
     Block,
     /// `shadow_block`
     ShadowBlock,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl BlocklistBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
             Self::ShadowBlock => "shadow_block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -2141,19 +1833,23 @@ impl BlocklistBehavior {
 }
 
 impl From<&str> for BlocklistBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for BlocklistBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for BlocklistBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2179,6 +1875,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistBehavior {
 }
 
 impl crate::request::QueryValue for BlocklistBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2198,6 +1895,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_channel_types(
         &self,
     ) -> crate::ResponseFuture<'_, ListChannelTypesResponse> {
@@ -2221,6 +1919,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_channel_type(
         &self,
         body: &CreateChannelTypeRequest,
@@ -2246,6 +1945,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_channel_type(
         &self,
         name: &str,
@@ -2270,6 +1970,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_channel_type(
         &self,
         name: &str,
@@ -2296,6 +1997,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_channel_type(
         &self,
         name: &str,

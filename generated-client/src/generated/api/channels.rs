@@ -77,6 +77,7 @@ pub struct QueryChannelsRequest {
 impl QueryChannelsRequest {
     /// Sets `filter_conditions` to `Some(filter_conditions)`: Filter on channel fields such as `type`, `members`, `team`, `last_message_at`, `hidden`, `pinned` or custom data.
     #[must_use]
+    #[inline]
     pub fn filter_conditions(
         mut self,
         filter_conditions: crate::filter::Filter<QueryChannelsFilter>,
@@ -89,6 +90,7 @@ impl QueryChannelsRequest {
     ///
     /// At most 5 items.
     #[must_use]
+    #[inline]
     pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
         self.sort = Some(sort);
         self
@@ -96,6 +98,7 @@ impl QueryChannelsRequest {
 
     /// Sets `state` to `Some(state)`: Return the state of each channel.
     #[must_use]
+    #[inline]
     pub fn state(mut self, state: bool) -> Self {
         self.state = Some(state);
         self
@@ -105,6 +108,7 @@ impl QueryChannelsRequest {
     ///
     /// At least 0.
     #[must_use]
+    #[inline]
     pub fn message_limit(mut self, message_limit: i32) -> Self {
         self.message_limit = Some(message_limit);
         self
@@ -114,6 +118,7 @@ impl QueryChannelsRequest {
     ///
     /// Between 0 and 100.
     #[must_use]
+    #[inline]
     pub fn member_limit(mut self, member_limit: i32) -> Self {
         self.member_limit = Some(member_limit);
         self
@@ -121,6 +126,7 @@ impl QueryChannelsRequest {
 
     /// Sets `limit` to `Some(limit)`: Maximum number of channels to return.
     #[must_use]
+    #[inline]
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
@@ -130,6 +136,7 @@ impl QueryChannelsRequest {
     ///
     /// Between 0 and 1000.
     #[must_use]
+    #[inline]
     pub fn offset(mut self, offset: i32) -> Self {
         self.offset = Some(offset);
         self
@@ -139,6 +146,7 @@ impl QueryChannelsRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn predefined_filter(mut self, predefined_filter: impl Into<String>) -> Self {
         self.predefined_filter = Some(predefined_filter.into());
         self
@@ -146,6 +154,7 @@ impl QueryChannelsRequest {
 
     /// Sets `filter_values` to `Some(filter_values)`: Values for the placeholders of the predefined filter.
     #[must_use]
+    #[inline]
     pub fn filter_values(
         mut self,
         filter_values: std::collections::BTreeMap<String, serde_json::Value>,
@@ -156,6 +165,7 @@ impl QueryChannelsRequest {
 
     /// Sets `sort_values` to `Some(sort_values)`: Values for the placeholders of the predefined filter's sort.
     #[must_use]
+    #[inline]
     pub fn sort_values(
         mut self,
         sort_values: std::collections::BTreeMap<String, serde_json::Value>,
@@ -168,6 +178,7 @@ impl QueryChannelsRequest {
     ///
     /// At most 8 items.
     #[must_use]
+    #[inline]
     pub fn member_custom_include(mut self, member_custom_include: Vec<String>) -> Self {
         self.member_custom_include = Some(member_custom_include);
         self
@@ -175,6 +186,7 @@ impl QueryChannelsRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user whose channels to query (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -182,6 +194,7 @@ impl QueryChannelsRequest {
 
     /// Sets `user` to `Some(user)`: User whose channels to query (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -191,6 +204,7 @@ impl QueryChannelsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn watch(mut self, watch: bool) -> Self {
         self.watch = Some(watch);
         self
@@ -200,6 +214,7 @@ impl QueryChannelsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn presence(mut self, presence: bool) -> Self {
         self.presence = Some(presence);
         self
@@ -223,6 +238,7 @@ pub struct QueryChannelsResponse {
 
 impl QueryChannelsResponse {
     /// Creates a `QueryChannelsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channels: Vec<ChannelStateResponseFields>,
         duration: impl Into<String>,
@@ -278,6 +294,7 @@ pub struct GroupedQueryChannelsResponse {
 
 impl GroupedQueryChannelsResponse {
     /// Creates a `GroupedQueryChannelsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         groups: std::collections::BTreeMap<String, GroupedChannelsBucket>,
         duration: impl Into<String>,
@@ -305,6 +322,7 @@ pub struct GetPinnedMessagesResponse {
 
 impl GetPinnedMessagesResponse {
     /// Creates a `GetPinnedMessagesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
         Self {
             messages,
@@ -352,6 +370,7 @@ pub struct ChannelGetOrCreateRequest {
 impl ChannelGetOrCreateRequest {
     /// Sets `data` to `Some(data)`: Channel data to set.
     #[must_use]
+    #[inline]
     pub fn data(mut self, data: ChannelInput) -> Self {
         self.data = Some(data);
         self
@@ -359,6 +378,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `state` to `Some(state)`: Return the channel state.
     #[must_use]
+    #[inline]
     pub fn state(mut self, state: bool) -> Self {
         self.state = Some(state);
         self
@@ -366,6 +386,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `hide_for_creator` to `Some(hide_for_creator)`: Hide a new channel for the user who creates it.
     #[must_use]
+    #[inline]
     pub fn hide_for_creator(mut self, hide_for_creator: bool) -> Self {
         self.hide_for_creator = Some(hide_for_creator);
         self
@@ -373,6 +394,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `thread_unread_counts` to `Some(thread_unread_counts)`: Include unread counts of threads.
     #[must_use]
+    #[inline]
     pub fn thread_unread_counts(mut self, thread_unread_counts: bool) -> Self {
         self.thread_unread_counts = Some(thread_unread_counts);
         self
@@ -380,6 +402,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `messages` to `Some(messages)`: Which messages to return.
     #[must_use]
+    #[inline]
     pub fn messages(mut self, messages: MessagePaginationParams) -> Self {
         self.messages = Some(messages);
         self
@@ -387,6 +410,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `members` to `Some(members)`: Which members to return.
     #[must_use]
+    #[inline]
     pub fn members(mut self, members: PaginationParams) -> Self {
         self.members = Some(members);
         self
@@ -394,6 +418,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `watchers` to `Some(watchers)`: Which watchers to return.
     #[must_use]
+    #[inline]
     pub fn watchers(mut self, watchers: PaginationParams) -> Self {
         self.watchers = Some(watchers);
         self
@@ -403,6 +428,7 @@ impl ChannelGetOrCreateRequest {
     ///
     /// At most 8 items.
     #[must_use]
+    #[inline]
     pub fn member_custom_include(mut self, member_custom_include: Vec<String>) -> Self {
         self.member_custom_include = Some(member_custom_include);
         self
@@ -412,6 +438,7 @@ impl ChannelGetOrCreateRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn watch(mut self, watch: bool) -> Self {
         self.watch = Some(watch);
         self
@@ -421,6 +448,7 @@ impl ChannelGetOrCreateRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn presence(mut self, presence: bool) -> Self {
         self.presence = Some(presence);
         self
@@ -428,6 +456,8 @@ impl ChannelGetOrCreateRequest {
 }
 
 /// A channel with its messages, members, watchers, read state and threads.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelStateResponse {
     /// The channel.
@@ -466,37 +496,6 @@ pub struct ChannelStateResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ChannelStateResponse {
-    /// Creates a `ChannelStateResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        messages: Vec<MessageResponse>,
-        pinned_messages: Vec<MessageResponse>,
-        members: Vec<ChannelMemberResponse>,
-        threads: Vec<ThreadStateResponse>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            channel: None,
-            messages,
-            pinned_messages,
-            watcher_count: None,
-            watchers: None,
-            read: None,
-            members,
-            membership: None,
-            push_preferences: None,
-            threads,
-            hidden: None,
-            hide_messages_before: None,
-            pending_messages: None,
-            draft: None,
-            active_live_locations: None,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The changes to make to a channel and its members.
@@ -565,6 +564,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn add_members(mut self, add_members: Vec<ChannelMemberRequest>) -> Self {
         self.add_members = Some(add_members);
         self
@@ -574,6 +574,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn remove_members(mut self, remove_members: Vec<String>) -> Self {
         self.remove_members = Some(remove_members);
         self
@@ -583,6 +584,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn add_moderators(mut self, add_moderators: Vec<String>) -> Self {
         self.add_moderators = Some(add_moderators);
         self
@@ -592,6 +594,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn demote_moderators(mut self, demote_moderators: Vec<String>) -> Self {
         self.demote_moderators = Some(demote_moderators);
         self
@@ -601,6 +604,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
         self.invites = Some(invites);
         self
@@ -610,6 +614,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn assign_roles(mut self, assign_roles: Vec<ChannelMemberRequest>) -> Self {
         self.assign_roles = Some(assign_roles);
         self
@@ -619,6 +624,7 @@ impl UpdateChannelRequest {
     ///
     /// Between 0 and 120.
     #[must_use]
+    #[inline]
     pub fn cooldown(mut self, cooldown: i32) -> Self {
         self.cooldown = Some(cooldown);
         self
@@ -626,6 +632,7 @@ impl UpdateChannelRequest {
 
     /// Sets `accept_invite` to `Some(accept_invite)`: Accept the current user's invite to the channel.
     #[must_use]
+    #[inline]
     pub fn accept_invite(mut self, accept_invite: bool) -> Self {
         self.accept_invite = Some(accept_invite);
         self
@@ -633,6 +640,7 @@ impl UpdateChannelRequest {
 
     /// Sets `reject_invite` to `Some(reject_invite)`: Reject the current user's invite to the channel.
     #[must_use]
+    #[inline]
     pub fn reject_invite(mut self, reject_invite: bool) -> Self {
         self.reject_invite = Some(reject_invite);
         self
@@ -640,6 +648,7 @@ impl UpdateChannelRequest {
 
     /// Sets `message` to `Some(message)`: A system message to post with the change.
     #[must_use]
+    #[inline]
     pub fn message(mut self, message: MessageRequest) -> Self {
         self.message = Some(message);
         self
@@ -647,6 +656,7 @@ impl UpdateChannelRequest {
 
     /// Sets `skip_push` to `Some(skip_push)`: Do not send push notifications for the message.
     #[must_use]
+    #[inline]
     pub fn skip_push(mut self, skip_push: bool) -> Self {
         self.skip_push = Some(skip_push);
         self
@@ -654,6 +664,7 @@ impl UpdateChannelRequest {
 
     /// Sets `hide_history` to `Some(hide_history)`: Hide earlier messages from the members added now.
     #[must_use]
+    #[inline]
     pub fn hide_history(mut self, hide_history: bool) -> Self {
         self.hide_history = Some(hide_history);
         self
@@ -661,6 +672,7 @@ impl UpdateChannelRequest {
 
     /// Sets `hide_history_before` to `Some(hide_history_before)`: Hide messages before this time from the members added now.
     #[must_use]
+    #[inline]
     pub fn hide_history_before(
         mut self,
         hide_history_before: chrono::DateTime<chrono::Utc>,
@@ -673,6 +685,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn add_filter_tags(mut self, add_filter_tags: Vec<String>) -> Self {
         self.add_filter_tags = Some(add_filter_tags);
         self
@@ -680,6 +693,7 @@ impl UpdateChannelRequest {
 
     /// Sets `remove_filter_tags` to `Some(remove_filter_tags)`: Filter tags to remove.
     #[must_use]
+    #[inline]
     pub fn remove_filter_tags(mut self, remove_filter_tags: Vec<String>) -> Self {
         self.remove_filter_tags = Some(remove_filter_tags);
         self
@@ -687,6 +701,7 @@ impl UpdateChannelRequest {
 
     /// Sets `data` to `Some(data)`: The new channel data, replacing the current data.
     #[must_use]
+    #[inline]
     pub fn data(mut self, data: ChannelInputRequest) -> Self {
         self.data = Some(data);
         self
@@ -694,6 +709,7 @@ impl UpdateChannelRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user who makes the change (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -701,6 +717,7 @@ impl UpdateChannelRequest {
 
     /// Sets `user` to `Some(user)`: User who makes the change (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -726,6 +743,7 @@ pub struct UpdateChannelResponse {
 
 impl UpdateChannelResponse {
     /// Creates a `UpdateChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         members: Vec<ChannelMemberResponse>,
         duration: impl Into<String>,
@@ -774,6 +792,7 @@ pub struct UpdateChannelPartialResponse {
 
 impl UpdateChannelPartialResponse {
     /// Creates a `UpdateChannelPartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         members: Vec<ChannelMemberResponse>,
         duration: impl Into<String>,
@@ -802,6 +821,7 @@ pub struct DeleteChannelResponse {
 
 impl DeleteChannelResponse {
     /// Creates a `DeleteChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -828,6 +848,7 @@ pub struct DeleteChannelsRequest {
 
 impl DeleteChannelsRequest {
     /// Creates a `DeleteChannelsRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(cids: Vec<String>) -> Self {
         Self {
             cids,
@@ -854,6 +875,7 @@ pub struct DeleteChannelsResponse {
 
 impl DeleteChannelsResponse {
     /// Creates a `DeleteChannelsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             result: None,
@@ -885,6 +907,7 @@ pub struct ChannelBatchUpdateRequest {
 
 impl ChannelBatchUpdateRequest {
     /// Creates a `ChannelBatchUpdateRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         operation: ChannelBatchUpdateRequestOperation,
         filter: crate::filter::Filter<ChannelBatchUpdateFilter>,
@@ -901,6 +924,7 @@ impl ChannelBatchUpdateRequest {
 
 /// What to do to each channel.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChannelBatchUpdateRequestOperation {
     /// `addMembers`
     AddMembers,
@@ -926,12 +950,14 @@ pub enum ChannelBatchUpdateRequestOperation {
     Unarchive,
     /// `updateData`
     UpdateData,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChannelBatchUpdateRequestOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AddMembers => "addMembers",
@@ -946,11 +972,12 @@ impl ChannelBatchUpdateRequestOperation {
             Self::Archive => "archive",
             Self::Unarchive => "unarchive",
             Self::UpdateData => "updateData",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "addMembers" => Some(Self::AddMembers),
@@ -971,19 +998,23 @@ impl ChannelBatchUpdateRequestOperation {
 }
 
 impl From<&str> for ChannelBatchUpdateRequestOperation {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChannelBatchUpdateRequestOperation {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChannelBatchUpdateRequestOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1009,6 +1040,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequestOperation {
 }
 
 impl crate::request::QueryValue for ChannelBatchUpdateRequestOperation {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1029,6 +1061,7 @@ pub struct ChannelBatchUpdateResponse {
 
 impl ChannelBatchUpdateResponse {
     /// Creates a `ChannelBatchUpdateResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             task_id: None,
@@ -1066,6 +1099,7 @@ pub struct HideChannelResponse {
 
 impl HideChannelResponse {
     /// Creates a `HideChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -1100,6 +1134,7 @@ pub struct ShowChannelResponse {
 
 impl ShowChannelResponse {
     /// Creates a `ShowChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -1159,6 +1194,7 @@ pub struct TruncateChannelResponse {
 
 impl TruncateChannelResponse {
     /// Creates a `TruncateChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -1182,6 +1218,7 @@ pub struct SendEventRequest {
 
 impl SendEventRequest {
     /// Creates a `SendEventRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(event: EventRequest) -> Self {
         Self {
             event,
@@ -1205,6 +1242,7 @@ pub struct EventResponse {
 
 impl EventResponse {
     /// Creates a `EventResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(event: WsEvent, duration: impl Into<String>) -> Self {
         Self {
             event,
@@ -1246,6 +1284,7 @@ pub struct MarkReadResponse {
 
 impl MarkReadResponse {
     /// Creates a `MarkReadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             event: None,
@@ -1313,6 +1352,7 @@ pub struct MarkDeliveredResponse {
 
 impl MarkDeliveredResponse {
     /// Creates a `MarkDeliveredResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -1322,6 +1362,8 @@ impl MarkDeliveredResponse {
 }
 
 /// A user's unread counts.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WrappedUnreadCountsResponse {
     /// Number of unread messages in all channels.
@@ -1344,29 +1386,6 @@ pub struct WrappedUnreadCountsResponse {
     pub __wire: crate::WireState,
 }
 
-impl WrappedUnreadCountsResponse {
-    /// Creates a `WrappedUnreadCountsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        total_unread_count: i32,
-        total_unread_threads_count: i32,
-        channels: Vec<UnreadCountsChannel>,
-        channel_type: Vec<UnreadCountsChannelType>,
-        threads: Vec<UnreadCountsThread>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            total_unread_count,
-            total_unread_threads_count,
-            total_unread_count_by_team: None,
-            channels,
-            channel_type,
-            threads,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The users to get unread counts of.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsBatchRequest {
@@ -1382,6 +1401,7 @@ pub struct UnreadCountsBatchRequest {
 
 impl UnreadCountsBatchRequest {
     /// Creates a `UnreadCountsBatchRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_ids: Vec<String>) -> Self {
         Self {
             user_ids,
@@ -1405,6 +1425,7 @@ pub struct UnreadCountsBatchResponse {
 
 impl UnreadCountsBatchResponse {
     /// Creates a `UnreadCountsBatchResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         counts_by_user: std::collections::BTreeMap<String, UnreadCountsResponse>,
         duration: impl Into<String>,
@@ -1434,6 +1455,7 @@ pub struct SyncRequest {
 
 impl SyncRequest {
     /// Creates a `SyncRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_cids: Vec<String>,
         last_sync_at: chrono::DateTime<chrono::Utc>,
@@ -1463,6 +1485,7 @@ pub struct SyncResponse {
 
 impl SyncResponse {
     /// Creates a `SyncResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(events: Vec<WsEvent>, duration: impl Into<String>) -> Self {
         Self {
             events,
@@ -1474,6 +1497,8 @@ impl SyncResponse {
 }
 
 /// Describes a batch update of channels that finished.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchCompletedEvent {
     /// When the event happened.
@@ -1503,36 +1528,9 @@ pub struct ChannelBatchCompletedEvent {
     pub __wire: crate::WireState,
 }
 
-impl ChannelBatchCompletedEvent {
-    /// Creates a `ChannelBatchCompletedEvent` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        operation: impl Into<String>,
-        status: impl Into<String>,
-        task_id: impl Into<String>,
-        failed_channels: Vec<FailedChannelUpdates>,
-        success_channels_count: i32,
-        batch_created_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            operation: operation.into(),
-            status: status.into(),
-            task_id: task_id.into(),
-            failed_channels,
-            success_channels_count,
-            batch_created_at,
-            finished_at,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a batch update of channels that started.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchStartedEvent {
     /// When the event happened.
@@ -1560,35 +1558,6 @@ pub struct ChannelBatchStartedEvent {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ChannelBatchStartedEvent {
-    /// Creates a `ChannelBatchStartedEvent` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        operation: impl Into<String>,
-        status: impl Into<String>,
-        task_id: impl Into<String>,
-        failed_channels: Vec<FailedChannelUpdates>,
-        success_channels_count: i32,
-        batch_created_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            operation: operation.into(),
-            status: status.into(),
-            task_id: task_id.into(),
-            failed_channels,
-            success_channels_count,
-            batch_created_at,
-            finished_at,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Sent when a channel is created.
@@ -1627,6 +1596,7 @@ pub struct ChannelCreatedEvent {
 
 impl ChannelCreatedEvent {
     /// Creates a `ChannelCreatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -1685,6 +1655,7 @@ pub struct ChannelDeletedEvent {
 
 impl ChannelDeletedEvent {
     /// Creates a `ChannelDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -1731,6 +1702,7 @@ pub struct ChannelFrozenEvent {
 
 impl ChannelFrozenEvent {
     /// Creates a `ChannelFrozenEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1782,6 +1754,7 @@ pub struct ChannelHiddenEvent {
 
 impl ChannelHiddenEvent {
     /// Creates a `ChannelHiddenEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -1838,6 +1811,7 @@ pub struct ChannelKickedEvent {
 
 impl ChannelKickedEvent {
     /// Creates a `ChannelKickedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1879,6 +1853,7 @@ pub struct ChannelMutedEvent {
 
 impl ChannelMutedEvent {
     /// Creates a `ChannelMutedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1932,6 +1907,7 @@ pub struct ChannelTruncatedEvent {
 
 impl ChannelTruncatedEvent {
     /// Creates a `ChannelTruncatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -1980,6 +1956,7 @@ pub struct ChannelUnFrozenEvent {
 
 impl ChannelUnFrozenEvent {
     /// Creates a `ChannelUnFrozenEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2017,6 +1994,7 @@ pub struct ChannelUnmutedEvent {
 
 impl ChannelUnmutedEvent {
     /// Creates a `ChannelUnmutedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2070,6 +2048,7 @@ pub struct ChannelUpdatedEvent {
 
 impl ChannelUpdatedEvent {
     /// Creates a `ChannelUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2130,6 +2109,7 @@ pub struct ChannelVisibleEvent {
 
 impl ChannelVisibleEvent {
     /// Creates a `ChannelVisibleEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2170,6 +2150,7 @@ pub struct MaxStreakChangedEvent {
 
 impl MaxStreakChangedEvent {
     /// Creates a `MaxStreakChangedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2218,6 +2199,7 @@ pub struct MemberAddedEvent {
 
 impl MemberAddedEvent {
     /// Creates a `MemberAddedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         member: ChannelMemberResponse,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -2280,6 +2262,7 @@ pub struct MemberRemovedEvent {
 
 impl MemberRemovedEvent {
     /// Creates a `MemberRemovedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         member: ChannelMemberResponse,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -2342,6 +2325,7 @@ pub struct MemberUpdatedEvent {
 
 impl MemberUpdatedEvent {
     /// Creates a `MemberUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         member: ChannelMemberResponse,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -2406,6 +2390,7 @@ pub struct MessageDeliveredEvent {
 
 impl MessageDeliveredEvent {
     /// Creates a `MessageDeliveredEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2467,6 +2452,7 @@ pub struct MessageReadEvent {
 
 impl MessageReadEvent {
     /// Creates a `MessageReadEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2524,6 +2510,7 @@ pub struct NotificationAddedToChannelEvent {
 
 impl NotificationAddedToChannelEvent {
     /// Creates a `NotificationAddedToChannelEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2589,6 +2576,7 @@ pub struct NotificationChannelDeletedEvent {
 
 impl NotificationChannelDeletedEvent {
     /// Creates a `NotificationChannelDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2634,6 +2622,7 @@ pub struct NotificationChannelMutesUpdatedEvent {
 
 impl NotificationChannelMutesUpdatedEvent {
     /// Creates a `NotificationChannelMutesUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, me: OwnUserResponse) -> Self {
         Self {
             created_at,
@@ -2691,6 +2680,7 @@ pub struct NotificationChannelTruncatedEvent {
 
 impl NotificationChannelTruncatedEvent {
     /// Creates a `NotificationChannelTruncatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2756,6 +2746,7 @@ pub struct NotificationInviteAcceptedEvent {
 
 impl NotificationInviteAcceptedEvent {
     /// Creates a `NotificationInviteAcceptedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2818,6 +2809,7 @@ pub struct NotificationInviteRejectedEvent {
 
 impl NotificationInviteRejectedEvent {
     /// Creates a `NotificationInviteRejectedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2880,6 +2872,7 @@ pub struct NotificationInvitedEvent {
 
 impl NotificationInvitedEvent {
     /// Creates a `NotificationInvitedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         member: ChannelMemberResponse,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -2905,6 +2898,8 @@ impl NotificationInvitedEvent {
 }
 
 /// Tells a user's connections that the user read a channel or thread, with the new unread counts.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationMarkReadEvent {
     /// When the event happened.
@@ -2954,41 +2949,6 @@ pub struct NotificationMarkReadEvent {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl NotificationMarkReadEvent {
-    /// Creates a `NotificationMarkReadEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        unread_count: i32,
-        total_unread_count: i32,
-        unread_channels: i32,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel: None,
-            thread_id: None,
-            thread: None,
-            user: None,
-            last_read_message_id: None,
-            unread_count,
-            total_unread_count,
-            unread_channels,
-            grouped_unread_channels: None,
-            unread_threads: None,
-            unread_thread_messages: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Describes a channel or thread that a user marked as unread.
@@ -3049,6 +3009,7 @@ pub struct NotificationMarkUnreadEvent {
 
 impl NotificationMarkUnreadEvent {
     /// Creates a `NotificationMarkUnreadEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -3099,6 +3060,7 @@ pub struct NotificationMutesUpdatedEvent {
 
 impl NotificationMutesUpdatedEvent {
     /// Creates a `NotificationMutesUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, me: OwnUserResponse) -> Self {
         Self {
             created_at,
@@ -3111,6 +3073,8 @@ impl NotificationMutesUpdatedEvent {
 }
 
 /// Tells a member about a new message in a channel that this connection does not watch.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationNewMessageEvent {
     /// When the event happened.
@@ -3160,41 +3124,6 @@ pub struct NotificationNewMessageEvent {
     pub __wire: crate::WireState,
 }
 
-impl NotificationNewMessageEvent {
-    /// Creates a `NotificationNewMessageEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        watcher_count: i32,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            message_id: message_id.into(),
-            message,
-            watcher_count,
-            thread_participants: None,
-            team: None,
-            parent_author: None,
-            unread_count: None,
-            total_unread_count: None,
-            unread_channels: None,
-            grouped_unread_channels: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Tells a user that they were removed from a channel.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationRemovedFromChannelEvent {
@@ -3233,6 +3162,7 @@ pub struct NotificationRemovedFromChannelEvent {
 
 impl NotificationRemovedFromChannelEvent {
     /// Creates a `NotificationRemovedFromChannelEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -3258,6 +3188,8 @@ impl NotificationRemovedFromChannelEvent {
 }
 
 /// A channel with its messages, members, read state and threads, as a channel query returns it.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelStateResponseFields {
     /// The channel.
@@ -3296,35 +3228,6 @@ pub struct ChannelStateResponseFields {
     pub __wire: crate::WireState,
 }
 
-impl ChannelStateResponseFields {
-    /// Creates a `ChannelStateResponseFields` from its required fields; the optional ones are `None`.
-    pub fn new(
-        messages: Vec<MessageResponse>,
-        pinned_messages: Vec<MessageResponse>,
-        members: Vec<ChannelMemberResponse>,
-        threads: Vec<ThreadStateResponse>,
-    ) -> Self {
-        Self {
-            channel: None,
-            messages,
-            pinned_messages,
-            watcher_count: None,
-            watchers: None,
-            read: None,
-            members,
-            membership: None,
-            push_preferences: None,
-            threads,
-            hidden: None,
-            hide_messages_before: None,
-            pending_messages: None,
-            draft: None,
-            active_live_locations: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A predefined filter with its placeholders filled in.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParsedPredefinedFilterResponse {
@@ -3342,6 +3245,7 @@ pub struct ParsedPredefinedFilterResponse {
 
 impl ParsedPredefinedFilterResponse {
     /// Creates a `ParsedPredefinedFilterResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         filter: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3391,6 +3295,7 @@ pub struct GroupedChannelsBucket {
 
 impl GroupedChannelsBucket {
     /// Creates a `GroupedChannelsBucket` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(channels: Vec<ChannelStateResponseFields>) -> Self {
         Self {
             channels,
@@ -3447,6 +3352,7 @@ pub struct ChannelInput {
 impl ChannelInput {
     /// Sets `team` to `Some(team)`: Team the channel belongs to.
     #[must_use]
+    #[inline]
     pub fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
@@ -3454,6 +3360,7 @@ impl ChannelInput {
 
     /// Sets `auto_translation_enabled` to `Some(auto_translation_enabled)`: Translate messages automatically.
     #[must_use]
+    #[inline]
     pub fn auto_translation_enabled(mut self, auto_translation_enabled: bool) -> Self {
         self.auto_translation_enabled = Some(auto_translation_enabled);
         self
@@ -3461,6 +3368,7 @@ impl ChannelInput {
 
     /// Sets `auto_translation_language` to `Some(auto_translation_language)`: Language to translate messages into.
     #[must_use]
+    #[inline]
     pub fn auto_translation_language(
         mut self,
         auto_translation_language: impl Into<String>,
@@ -3471,6 +3379,7 @@ impl ChannelInput {
 
     /// Sets `created_by_id` to `Some(created_by_id)`: ID of the creator (server-side only).
     #[must_use]
+    #[inline]
     pub fn created_by_id(mut self, created_by_id: impl Into<String>) -> Self {
         self.created_by_id = Some(created_by_id.into());
         self
@@ -3478,6 +3387,7 @@ impl ChannelInput {
 
     /// Sets `created_by` to `Some(created_by)`: The creator (server-side only).
     #[must_use]
+    #[inline]
     pub fn created_by(mut self, created_by: UserRequest) -> Self {
         self.created_by = Some(created_by);
         self
@@ -3485,6 +3395,7 @@ impl ChannelInput {
 
     /// Sets `truncated_by_id` to `Some(truncated_by_id)`: ID of the user who truncated the channel.
     #[must_use]
+    #[inline]
     pub fn truncated_by_id(mut self, truncated_by_id: impl Into<String>) -> Self {
         self.truncated_by_id = Some(truncated_by_id.into());
         self
@@ -3492,6 +3403,7 @@ impl ChannelInput {
 
     /// Sets `frozen` to `Some(frozen)`: No new messages can be sent.
     #[must_use]
+    #[inline]
     pub fn frozen(mut self, frozen: bool) -> Self {
         self.frozen = Some(frozen);
         self
@@ -3499,6 +3411,7 @@ impl ChannelInput {
 
     /// Sets `disabled` to `Some(disabled)`: The channel is disabled.
     #[must_use]
+    #[inline]
     pub fn disabled(mut self, disabled: bool) -> Self {
         self.disabled = Some(disabled);
         self
@@ -3508,6 +3421,7 @@ impl ChannelInput {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
         self.invites = Some(invites);
         self
@@ -3517,6 +3431,7 @@ impl ChannelInput {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn members(mut self, members: Vec<ChannelMemberRequest>) -> Self {
         self.members = Some(members);
         self
@@ -3524,6 +3439,7 @@ impl ChannelInput {
 
     /// Sets `config_overrides` to `Some(config_overrides)`: Channel type settings to override for this channel.
     #[must_use]
+    #[inline]
     pub fn config_overrides(mut self, config_overrides: ChannelConfigOverrides) -> Self {
         self.config_overrides = Some(config_overrides);
         self
@@ -3533,6 +3449,7 @@ impl ChannelInput {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn filter_tags(mut self, filter_tags: Vec<String>) -> Self {
         self.filter_tags = Some(filter_tags);
         self
@@ -3588,6 +3505,7 @@ impl MessagePaginationParams {
     ///
     /// At least 0.
     #[must_use]
+    #[inline]
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
@@ -3595,6 +3513,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_gte` to `Some(id_gte)`: Messages with an ID greater than or equal to this.
     #[must_use]
+    #[inline]
     pub fn id_gte(mut self, id_gte: impl Into<String>) -> Self {
         self.id_gte = Some(id_gte.into());
         self
@@ -3602,6 +3521,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_gt` to `Some(id_gt)`: Messages with an ID greater than this.
     #[must_use]
+    #[inline]
     pub fn id_gt(mut self, id_gt: impl Into<String>) -> Self {
         self.id_gt = Some(id_gt.into());
         self
@@ -3609,6 +3529,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_lte` to `Some(id_lte)`: Messages with an ID less than or equal to this.
     #[must_use]
+    #[inline]
     pub fn id_lte(mut self, id_lte: impl Into<String>) -> Self {
         self.id_lte = Some(id_lte.into());
         self
@@ -3616,6 +3537,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_lt` to `Some(id_lt)`: Messages with an ID less than this.
     #[must_use]
+    #[inline]
     pub fn id_lt(mut self, id_lt: impl Into<String>) -> Self {
         self.id_lt = Some(id_lt.into());
         self
@@ -3623,6 +3545,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_after_or_equal` to `Some(created_at_after_or_equal)`: Messages created at or after this time.
     #[must_use]
+    #[inline]
     pub fn created_at_after_or_equal(
         mut self,
         created_at_after_or_equal: chrono::DateTime<chrono::Utc>,
@@ -3633,6 +3556,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_after` to `Some(created_at_after)`: Messages created after this time.
     #[must_use]
+    #[inline]
     pub fn created_at_after(
         mut self,
         created_at_after: chrono::DateTime<chrono::Utc>,
@@ -3643,6 +3567,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_before_or_equal` to `Some(created_at_before_or_equal)`: Messages created at or before this time.
     #[must_use]
+    #[inline]
     pub fn created_at_before_or_equal(
         mut self,
         created_at_before_or_equal: chrono::DateTime<chrono::Utc>,
@@ -3653,6 +3578,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_before` to `Some(created_at_before)`: Messages created before this time.
     #[must_use]
+    #[inline]
     pub fn created_at_before(
         mut self,
         created_at_before: chrono::DateTime<chrono::Utc>,
@@ -3663,6 +3589,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_around` to `Some(id_around)`: Messages around the message with this ID.
     #[must_use]
+    #[inline]
     pub fn id_around(mut self, id_around: impl Into<String>) -> Self {
         self.id_around = Some(id_around.into());
         self
@@ -3670,6 +3597,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_around` to `Some(created_at_around)`: Messages around this time.
     #[must_use]
+    #[inline]
     pub fn created_at_around(
         mut self,
         created_at_around: chrono::DateTime<chrono::Utc>,
@@ -3748,6 +3676,7 @@ pub struct ChannelInputRequest {
 impl ChannelInputRequest {
     /// Sets `team` to `Some(team)`: Team the channel belongs to.
     #[must_use]
+    #[inline]
     pub fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
@@ -3755,6 +3684,7 @@ impl ChannelInputRequest {
 
     /// Sets `auto_translation_enabled` to `Some(auto_translation_enabled)`: Translate messages automatically.
     #[must_use]
+    #[inline]
     pub fn auto_translation_enabled(mut self, auto_translation_enabled: bool) -> Self {
         self.auto_translation_enabled = Some(auto_translation_enabled);
         self
@@ -3762,6 +3692,7 @@ impl ChannelInputRequest {
 
     /// Sets `auto_translation_language` to `Some(auto_translation_language)`: Language to translate messages into.
     #[must_use]
+    #[inline]
     pub fn auto_translation_language(
         mut self,
         auto_translation_language: impl Into<String>,
@@ -3772,6 +3703,7 @@ impl ChannelInputRequest {
 
     /// Sets `frozen` to `Some(frozen)`: No new messages can be sent.
     #[must_use]
+    #[inline]
     pub fn frozen(mut self, frozen: bool) -> Self {
         self.frozen = Some(frozen);
         self
@@ -3779,6 +3711,7 @@ impl ChannelInputRequest {
 
     /// Sets `disabled` to `Some(disabled)`: The channel is disabled.
     #[must_use]
+    #[inline]
     pub fn disabled(mut self, disabled: bool) -> Self {
         self.disabled = Some(disabled);
         self
@@ -3788,6 +3721,7 @@ impl ChannelInputRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
         self.invites = Some(invites);
         self
@@ -3797,6 +3731,7 @@ impl ChannelInputRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn members(mut self, members: Vec<ChannelMemberRequest>) -> Self {
         self.members = Some(members);
         self
@@ -3804,6 +3739,7 @@ impl ChannelInputRequest {
 
     /// Sets `config_overrides` to `Some(config_overrides)`: Channel type settings to override for this channel.
     #[must_use]
+    #[inline]
     pub fn config_overrides(mut self, config_overrides: ConfigOverridesRequest) -> Self {
         self.config_overrides = Some(config_overrides);
         self
@@ -3811,6 +3747,7 @@ impl ChannelInputRequest {
 
     /// Sets `created_by` to `Some(created_by)`: The creator (server-side only).
     #[must_use]
+    #[inline]
     pub fn created_by(mut self, created_by: UserRequest) -> Self {
         self.created_by = Some(created_by);
         self
@@ -3843,6 +3780,7 @@ pub struct DeleteChannelsResultResponse {
 
 impl DeleteChannelsResultResponse {
     /// Creates a `DeleteChannelsResultResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(status: impl Into<String>) -> Self {
         Self {
             status: status.into(),
@@ -3867,6 +3805,7 @@ pub struct ChannelBatchMemberRequest {
 
 impl ChannelBatchMemberRequest {
     /// Creates a `ChannelBatchMemberRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3922,6 +3861,7 @@ pub struct EventRequest {
 
 impl EventRequest {
     /// Creates a `EventRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -4000,6 +3940,7 @@ pub struct WsEvent {
 
 impl WsEvent {
     /// Creates a `WsEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         type_: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -4038,6 +3979,8 @@ impl WsEvent {
 }
 
 /// The read event produced by marking a channel as read.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarkReadResponseEvent {
     /// Event type.
@@ -4066,32 +4009,6 @@ pub struct MarkReadResponseEvent {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl MarkReadResponseEvent {
-    /// Creates a `MarkReadResponseEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        type_: impl Into<String>,
-        cid: impl Into<String>,
-        channel_id: impl Into<String>,
-        channel_type: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            cid: cid.into(),
-            channel_id: channel_id.into(),
-            channel_type: channel_type.into(),
-            channel_last_message_at: None,
-            team: None,
-            user: None,
-            thread: None,
-            created_at,
-            last_read_message_id: None,
-            channel: None,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The latest message delivered to the user in one channel.
@@ -4124,6 +4041,7 @@ pub struct UnreadCountsChannel {
 
 impl UnreadCountsChannel {
     /// Creates a `UnreadCountsChannel` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_id: impl Into<String>,
         unread_count: i32,
@@ -4155,6 +4073,7 @@ pub struct UnreadCountsChannelType {
 
 impl UnreadCountsChannelType {
     /// Creates a `UnreadCountsChannelType` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_type: impl Into<String>,
         channel_count: i32,
@@ -4170,6 +4089,8 @@ impl UnreadCountsChannelType {
 }
 
 /// Unread replies in one thread.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsThread {
     /// Number of unread replies.
@@ -4186,25 +4107,9 @@ pub struct UnreadCountsThread {
     pub __wire: crate::WireState,
 }
 
-impl UnreadCountsThread {
-    /// Creates a `UnreadCountsThread` from its required fields; the optional ones are `None`.
-    pub fn new(
-        unread_count: i32,
-        last_read: chrono::DateTime<chrono::Utc>,
-        last_read_message_id: impl Into<String>,
-        parent_message_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            unread_count,
-            last_read,
-            last_read_message_id: last_read_message_id.into(),
-            parent_message_id: parent_message_id.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One user's unread counts.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsResponse {
     /// Number of unread messages in all channels.
@@ -4225,27 +4130,6 @@ pub struct UnreadCountsResponse {
     pub __wire: crate::WireState,
 }
 
-impl UnreadCountsResponse {
-    /// Creates a `UnreadCountsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        total_unread_count: i32,
-        total_unread_threads_count: i32,
-        channels: Vec<UnreadCountsChannel>,
-        channel_type: Vec<UnreadCountsChannelType>,
-        threads: Vec<UnreadCountsThread>,
-    ) -> Self {
-        Self {
-            total_unread_count,
-            total_unread_threads_count,
-            total_unread_count_by_team: None,
-            channels,
-            channel_type,
-            threads,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Channels that a batch update could not change, for one reason.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FailedChannelUpdates {
@@ -4261,6 +4145,7 @@ pub struct FailedChannelUpdates {
 
 impl FailedChannelUpdates {
     /// Creates a `FailedChannelUpdates` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(reason: impl Into<String>, cids: Vec<String>) -> Self {
         Self {
             reason: reason.into(),
@@ -4316,6 +4201,7 @@ pub struct ChannelConfigOverrides {
 impl ChannelConfigOverrides {
     /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
     #[must_use]
+    #[inline]
     pub fn typing_events(mut self, typing_events: bool) -> Self {
         self.typing_events = Some(typing_events);
         self
@@ -4323,6 +4209,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
     #[must_use]
+    #[inline]
     pub fn reactions(mut self, reactions: bool) -> Self {
         self.reactions = Some(reactions);
         self
@@ -4330,6 +4217,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
     #[must_use]
+    #[inline]
     pub fn replies(mut self, replies: bool) -> Self {
         self.replies = Some(replies);
         self
@@ -4337,6 +4225,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
     #[must_use]
+    #[inline]
     pub fn quotes(mut self, quotes: bool) -> Self {
         self.quotes = Some(quotes);
         self
@@ -4344,6 +4233,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
     #[must_use]
+    #[inline]
     pub fn uploads(mut self, uploads: bool) -> Self {
         self.uploads = Some(uploads);
         self
@@ -4351,6 +4241,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
     #[must_use]
+    #[inline]
     pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
         self.url_enrichment = Some(url_enrichment);
         self
@@ -4360,6 +4251,7 @@ impl ChannelConfigOverrides {
     ///
     /// At most 20000.
     #[must_use]
+    #[inline]
     pub fn max_message_length(mut self, max_message_length: i32) -> Self {
         self.max_message_length = Some(max_message_length);
         self
@@ -4367,6 +4259,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
     #[must_use]
+    #[inline]
     pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
         self.blocklist = Some(blocklist.into());
         self
@@ -4374,6 +4267,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
     #[must_use]
+    #[inline]
     pub fn blocklist_behavior(
         mut self,
         blocklist_behavior: ChannelConfigOverridesBlocklistBehavior,
@@ -4384,6 +4278,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -4394,6 +4289,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
+    #[inline]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
         self.commands = Some(commands);
         self
@@ -4401,6 +4297,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
     #[must_use]
+    #[inline]
     pub fn push_level(mut self, push_level: PushLevel) -> Self {
         self.push_level = Some(push_level);
         self
@@ -4408,6 +4305,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -4415,6 +4313,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
     #[must_use]
+    #[inline]
     pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
         self.user_message_reminders = Some(user_message_reminders);
         self
@@ -4422,6 +4321,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
     #[must_use]
+    #[inline]
     pub fn shared_locations(mut self, shared_locations: bool) -> Self {
         self.shared_locations = Some(shared_locations);
         self
@@ -4429,6 +4329,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
     #[must_use]
+    #[inline]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
         self
@@ -4437,26 +4338,30 @@ impl ChannelConfigOverrides {
 
 /// What happens to a message that matches the blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChannelConfigOverridesBlocklistBehavior {
     /// `flag`
     Flag,
     /// `block`
     Block,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChannelConfigOverridesBlocklistBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -4467,19 +4372,23 @@ impl ChannelConfigOverridesBlocklistBehavior {
 }
 
 impl From<&str> for ChannelConfigOverridesBlocklistBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChannelConfigOverridesBlocklistBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChannelConfigOverridesBlocklistBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4505,6 +4414,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigOverridesBlocklistBehavior {
 }
 
 impl crate::request::QueryValue for ChannelConfigOverridesBlocklistBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4556,6 +4466,7 @@ pub struct ConfigOverridesRequest {
 impl ConfigOverridesRequest {
     /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
     #[must_use]
+    #[inline]
     pub fn typing_events(mut self, typing_events: bool) -> Self {
         self.typing_events = Some(typing_events);
         self
@@ -4563,6 +4474,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
     #[must_use]
+    #[inline]
     pub fn reactions(mut self, reactions: bool) -> Self {
         self.reactions = Some(reactions);
         self
@@ -4570,6 +4482,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
     #[must_use]
+    #[inline]
     pub fn replies(mut self, replies: bool) -> Self {
         self.replies = Some(replies);
         self
@@ -4577,6 +4490,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
     #[must_use]
+    #[inline]
     pub fn quotes(mut self, quotes: bool) -> Self {
         self.quotes = Some(quotes);
         self
@@ -4584,6 +4498,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
     #[must_use]
+    #[inline]
     pub fn uploads(mut self, uploads: bool) -> Self {
         self.uploads = Some(uploads);
         self
@@ -4591,6 +4506,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
     #[must_use]
+    #[inline]
     pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
         self.url_enrichment = Some(url_enrichment);
         self
@@ -4600,6 +4516,7 @@ impl ConfigOverridesRequest {
     ///
     /// At most 20000.
     #[must_use]
+    #[inline]
     pub fn max_message_length(mut self, max_message_length: i32) -> Self {
         self.max_message_length = Some(max_message_length);
         self
@@ -4607,6 +4524,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
     #[must_use]
+    #[inline]
     pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
         self.blocklist = Some(blocklist.into());
         self
@@ -4614,6 +4532,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
     #[must_use]
+    #[inline]
     pub fn blocklist_behavior(
         mut self,
         blocklist_behavior: ConfigOverridesRequestBlocklistBehavior,
@@ -4624,6 +4543,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -4634,6 +4554,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
+    #[inline]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
         self.commands = Some(commands);
         self
@@ -4641,6 +4562,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
     #[must_use]
+    #[inline]
     pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
         self.user_message_reminders = Some(user_message_reminders);
         self
@@ -4648,6 +4570,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
     #[must_use]
+    #[inline]
     pub fn shared_locations(mut self, shared_locations: bool) -> Self {
         self.shared_locations = Some(shared_locations);
         self
@@ -4655,6 +4578,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
     #[must_use]
+    #[inline]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
         self
@@ -4662,6 +4586,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
     #[must_use]
+    #[inline]
     pub fn push_level(mut self, push_level: PushLevel) -> Self {
         self.push_level = Some(push_level);
         self
@@ -4669,6 +4594,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -4677,26 +4603,30 @@ impl ConfigOverridesRequest {
 
 /// What happens to a message that matches the blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfigOverridesRequestBlocklistBehavior {
     /// `flag`
     Flag,
     /// `block`
     Block,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ConfigOverridesRequestBlocklistBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -4707,19 +4637,23 @@ impl ConfigOverridesRequestBlocklistBehavior {
 }
 
 impl From<&str> for ConfigOverridesRequestBlocklistBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ConfigOverridesRequestBlocklistBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ConfigOverridesRequestBlocklistBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4745,12 +4679,15 @@ impl<'de> serde::Deserialize<'de> for ConfigOverridesRequestBlocklistBehavior {
 }
 
 impl crate::request::QueryValue for ConfigOverridesRequestBlocklistBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// A user's membership of a channel.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMemberResponse {
     /// ID of the member.
@@ -4804,45 +4741,9 @@ pub struct ChannelMemberResponse {
     pub __wire: crate::WireState,
 }
 
-impl ChannelMemberResponse {
-    /// Creates a `ChannelMemberResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        shadow_banned: bool,
-        channel_role: impl Into<String>,
-        notifications_muted: bool,
-    ) -> Self {
-        Self {
-            user_id: None,
-            user: None,
-            is_moderator: None,
-            invited: None,
-            invite_accepted_at: None,
-            invite_rejected_at: None,
-            status: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            ban_expires: None,
-            shadow_banned,
-            pinned_at: None,
-            archived_at: None,
-            ban_from_future_channels: None,
-            future_channel_ban_expires: None,
-            role: None,
-            channel_role: channel_role.into(),
-            notifications_muted,
-            deleted_messages: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A channel with its configuration.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelResponse {
     /// Channel ID.
@@ -4908,53 +4809,9 @@ pub struct ChannelResponse {
     pub __wire: crate::WireState,
 }
 
-impl ChannelResponse {
-    /// Creates a `ChannelResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        type_: impl Into<String>,
-        cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        frozen: bool,
-        disabled: bool,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            type_: type_.into(),
-            cid: cid.into(),
-            last_message_at: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            created_by: None,
-            frozen,
-            disabled,
-            members: None,
-            member_count: None,
-            config: None,
-            muted: None,
-            mute_expires_at: None,
-            team: None,
-            auto_translation_enabled: None,
-            auto_translation_language: None,
-            hide_messages_before: None,
-            cooldown: None,
-            own_capabilities: None,
-            hidden: None,
-            blocked: None,
-            truncated_at: None,
-            truncated_by: None,
-            message_count: None,
-            filter_tags: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// An action the current user may take in a channel.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChannelOwnCapability {
     /// `ban-channel-members`
     BanChannelMembers,
@@ -5040,12 +4897,14 @@ pub enum ChannelOwnCapability {
     UpdateThread,
     /// `upload-file`
     UploadFile,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChannelOwnCapability {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BanChannelMembers => "ban-channel-members",
@@ -5090,11 +4949,12 @@ impl ChannelOwnCapability {
             Self::UpdateOwnMessage => "update-own-message",
             Self::UpdateThread => "update-thread",
             Self::UploadFile => "upload-file",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "ban-channel-members" => Some(Self::BanChannelMembers),
@@ -5147,19 +5007,23 @@ impl ChannelOwnCapability {
 }
 
 impl From<&str> for ChannelOwnCapability {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChannelOwnCapability {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChannelOwnCapability {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5185,6 +5049,7 @@ impl<'de> serde::Deserialize<'de> for ChannelOwnCapability {
 }
 
 impl crate::request::QueryValue for ChannelOwnCapability {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -5208,6 +5073,7 @@ pub struct ChannelMemberPartialResponse {
 
 impl ChannelMemberPartialResponse {
     /// Creates a `ChannelMemberPartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(channel_role: impl Into<String>, notifications_muted: bool) -> Self {
         Self {
             channel_role: channel_role.into(),
@@ -5238,6 +5104,7 @@ pub struct ChannelMemberRequest {
 
 impl ChannelMemberRequest {
     /// Creates a `ChannelMemberRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -5272,6 +5139,7 @@ pub struct ReadStateResponse {
 
 impl ReadStateResponse {
     /// Creates a `ReadStateResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         user: UserResponse,
         last_read: chrono::DateTime<chrono::Utc>,
@@ -5310,6 +5178,7 @@ pub struct ChannelMute {
 
 impl ChannelMute {
     /// Creates a `ChannelMute` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         updated_at: chrono::DateTime<chrono::Utc>,
@@ -5353,6 +5222,7 @@ pub struct UserWatchingStartEvent {
 
 impl UserWatchingStartEvent {
     /// Creates a `UserWatchingStartEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, watcher_count: i32) -> Self {
         Self {
             created_at,
@@ -5396,6 +5266,7 @@ pub struct UserWatchingStopEvent {
 
 impl UserWatchingStopEvent {
     /// Creates a `UserWatchingStopEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, watcher_count: i32) -> Self {
         Self {
             created_at,
@@ -5439,6 +5310,7 @@ pub struct TypingStartEvent {
 
 impl TypingStartEvent {
     /// Creates a `TypingStartEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -5482,6 +5354,7 @@ pub struct TypingStopEvent {
 
 impl TypingStopEvent {
     /// Creates a `TypingStopEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -6260,6 +6133,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_channels(
         &self,
         body: &QueryChannelsRequest,
@@ -6279,6 +6153,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_channels_pages(
         &self,
         body: &QueryChannelsRequest,
@@ -6312,6 +6187,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn grouped_query_channels(
         &self,
         body: &GroupedQueryChannelsRequest,
@@ -6337,6 +6213,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_pinned_messages(
         &self,
         type_: &str,
@@ -6381,6 +6258,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_or_create_channel(
         &self,
         type_: &str,
@@ -6409,6 +6287,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_or_create_distinct_channel(
         &self,
         type_: &str,
@@ -6435,6 +6314,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_channel(
         &self,
         type_: &str,
@@ -6471,6 +6351,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_channel(
         &self,
         type_: &str,
@@ -6498,6 +6379,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_channel_partial(
         &self,
         type_: &str,
@@ -6525,6 +6407,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_channel(
         &self,
         type_: &str,
@@ -6552,6 +6435,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_channels(
         &self,
         body: &DeleteChannelsRequest,
@@ -6577,6 +6461,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn channel_batch_update(
         &self,
         body: &ChannelBatchUpdateRequest,
@@ -6602,6 +6487,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn hide_channel(
         &self,
         type_: &str,
@@ -6629,6 +6515,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn show_channel(
         &self,
         type_: &str,
@@ -6657,6 +6544,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn stop_watching_channel(
         &self,
         type_: &str,
@@ -6684,6 +6572,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn truncate_channel(
         &self,
         type_: &str,
@@ -6711,6 +6600,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn send_event(
         &self,
         type_: &str,
@@ -6738,6 +6628,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mark_read(
         &self,
         type_: &str,
@@ -6765,6 +6656,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mark_channels_read(
         &self,
         body: &MarkChannelsReadRequest,
@@ -6790,6 +6682,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mark_unread(
         &self,
         type_: &str,
@@ -6817,6 +6710,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mark_delivered(
         &self,
         query: &MarkDeliveredQuery,
@@ -6844,6 +6738,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unread_counts(
         &self,
         query: &UnreadCountsQuery,
@@ -6869,6 +6764,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unread_counts_batch(
         &self,
         body: &UnreadCountsBatchRequest,
@@ -6895,6 +6791,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn sync(
         &self,
         query: &SyncQuery,

@@ -23,6 +23,7 @@ pub struct ListCommandsResponse {
 
 impl ListCommandsResponse {
     /// Creates a `ListCommandsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(commands: Vec<Command>, duration: impl Into<String>) -> Self {
         Self {
             commands,
@@ -59,6 +60,7 @@ pub struct CreateCommandRequest {
 
 impl CreateCommandRequest {
     /// Creates a `CreateCommandRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -85,6 +87,7 @@ pub struct CreateCommandResponse {
 
 impl CreateCommandResponse {
     /// Creates a `CreateCommandResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             command: None,
@@ -95,6 +98,8 @@ impl CreateCommandResponse {
 }
 
 /// The requested command.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetCommandResponse {
     /// When the command was created.
@@ -115,28 +120,6 @@ pub struct GetCommandResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl GetCommandResponse {
-    /// Creates a `GetCommandResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        args: impl Into<String>,
-        set: impl Into<String>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            created_at: None,
-            updated_at: None,
-            name: name.into(),
-            description: description.into(),
-            args: args.into(),
-            set: set.into(),
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// New settings of a custom command.
@@ -175,6 +158,7 @@ pub struct UpdateCommandResponse {
 
 impl UpdateCommandResponse {
     /// Creates a `UpdateCommandResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             command: None,
@@ -199,6 +183,7 @@ pub struct DeleteCommandResponse {
 
 impl DeleteCommandResponse {
     /// Creates a `DeleteCommandResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -222,6 +207,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_commands(&self) -> crate::ResponseFuture<'_, ListCommandsResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_COMMANDS,
@@ -243,6 +229,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_command(
         &self,
         body: &CreateCommandRequest,
@@ -268,6 +255,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_command(
         &self,
         name: &str,
@@ -292,6 +280,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_command(
         &self,
         name: &str,
@@ -318,6 +307,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_command(
         &self,
         name: &str,

@@ -21,6 +21,7 @@ pub struct Response {
 
 impl Response {
     /// Creates a `Response` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -76,6 +77,7 @@ pub struct UserRequest {
 
 impl UserRequest {
     /// Creates a `UserRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -94,6 +96,7 @@ impl UserRequest {
 
     /// Sets `name` to `Some(name)`: Display name.
     #[must_use]
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -101,6 +104,7 @@ impl UserRequest {
 
     /// Sets `image` to `Some(image)`: Avatar URL.
     #[must_use]
+    #[inline]
     pub fn image(mut self, image: impl Into<String>) -> Self {
         self.image = Some(image.into());
         self
@@ -108,6 +112,7 @@ impl UserRequest {
 
     /// Sets `language` to `Some(language)`: Preferred language.
     #[must_use]
+    #[inline]
     pub fn language(mut self, language: impl Into<String>) -> Self {
         self.language = Some(language.into());
         self
@@ -115,6 +120,7 @@ impl UserRequest {
 
     /// Sets `invisible` to `Some(invisible)`: Hide the user's online status.
     #[must_use]
+    #[inline]
     pub fn invisible(mut self, invisible: bool) -> Self {
         self.invisible = Some(invisible);
         self
@@ -122,6 +128,7 @@ impl UserRequest {
 
     /// Sets `privacy_settings` to `Some(privacy_settings)`: Presence signals the user shares.
     #[must_use]
+    #[inline]
     pub fn privacy_settings(
         mut self,
         privacy_settings: PrivacySettingsResponse,
@@ -132,6 +139,7 @@ impl UserRequest {
 
     /// Sets `role` to `Some(role)`: App-wide role.
     #[must_use]
+    #[inline]
     pub fn role(mut self, role: impl Into<String>) -> Self {
         self.role = Some(role.into());
         self
@@ -139,6 +147,7 @@ impl UserRequest {
 
     /// Sets `teams_role` to `Some(teams_role)`: Role by team.
     #[must_use]
+    #[inline]
     pub fn teams_role(
         mut self,
         teams_role: std::collections::BTreeMap<String, String>,
@@ -149,6 +158,7 @@ impl UserRequest {
 
     /// Sets `teams` to `Some(teams)`: Teams the user belongs to.
     #[must_use]
+    #[inline]
     pub fn teams(mut self, teams: Vec<String>) -> Self {
         self.teams = Some(teams);
         self
@@ -167,6 +177,8 @@ impl UserRequest {
 }
 
 /// A user with their full profile and settings.
+///
+/// Build one with a struct literal that sets its 11 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserResponse {
     /// User ID.
@@ -227,53 +239,9 @@ pub struct UserResponse {
 }
 
 impl UserResponse {
-    /// Creates a `UserResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        language: impl Into<String>,
-        role: impl Into<String>,
-        teams: Vec<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        online: bool,
-        blocked_user_ids: Vec<String>,
-        shadow_banned: bool,
-        invisible: bool,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            image: None,
-            language: language.into(),
-            role: role.into(),
-            teams,
-            teams_role: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            online,
-            last_active: None,
-            revoke_tokens_issued_before: None,
-            deactivated_at: None,
-            blocked_user_ids,
-            avg_response_time: None,
-            shadow_banned,
-            bypass_moderation: None,
-            ban_expires: None,
-            push_notifications: None,
-            privacy_settings: None,
-            devices: None,
-            invisible,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-
     /// Sets `name` to `Some(name)`: Display name.
     #[must_use]
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -281,6 +249,7 @@ impl UserResponse {
 
     /// Sets `image` to `Some(image)`: Avatar URL.
     #[must_use]
+    #[inline]
     pub fn image(mut self, image: impl Into<String>) -> Self {
         self.image = Some(image.into());
         self
@@ -288,6 +257,7 @@ impl UserResponse {
 
     /// Sets `teams_role` to `Some(teams_role)`: Role by team.
     #[must_use]
+    #[inline]
     pub fn teams_role(
         mut self,
         teams_role: std::collections::BTreeMap<String, String>,
@@ -298,6 +268,7 @@ impl UserResponse {
 
     /// Sets `deleted_at` to `Some(deleted_at)`: Deleted at.
     #[must_use]
+    #[inline]
     pub fn deleted_at(mut self, deleted_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.deleted_at = Some(deleted_at);
         self
@@ -305,6 +276,7 @@ impl UserResponse {
 
     /// Sets `last_active` to `Some(last_active)`: When the user was last active.
     #[must_use]
+    #[inline]
     pub fn last_active(mut self, last_active: chrono::DateTime<chrono::Utc>) -> Self {
         self.last_active = Some(last_active);
         self
@@ -312,6 +284,7 @@ impl UserResponse {
 
     /// Sets `revoke_tokens_issued_before` to `Some(revoke_tokens_issued_before)`: Tokens issued before this time are rejected.
     #[must_use]
+    #[inline]
     pub fn revoke_tokens_issued_before(
         mut self,
         revoke_tokens_issued_before: chrono::DateTime<chrono::Utc>,
@@ -322,6 +295,7 @@ impl UserResponse {
 
     /// Sets `deactivated_at` to `Some(deactivated_at)`: When the user was deactivated.
     #[must_use]
+    #[inline]
     pub fn deactivated_at(
         mut self,
         deactivated_at: chrono::DateTime<chrono::Utc>,
@@ -332,6 +306,7 @@ impl UserResponse {
 
     /// Sets `avg_response_time` to `Some(avg_response_time)`: Average time the user takes to reply, in seconds.
     #[must_use]
+    #[inline]
     pub fn avg_response_time(mut self, avg_response_time: i32) -> Self {
         self.avg_response_time = Some(avg_response_time);
         self
@@ -339,6 +314,7 @@ impl UserResponse {
 
     /// Sets `bypass_moderation` to `Some(bypass_moderation)`: The user's messages skip moderation.
     #[must_use]
+    #[inline]
     pub fn bypass_moderation(mut self, bypass_moderation: bool) -> Self {
         self.bypass_moderation = Some(bypass_moderation);
         self
@@ -346,6 +322,7 @@ impl UserResponse {
 
     /// Sets `ban_expires` to `Some(ban_expires)`: When the ban ends.
     #[must_use]
+    #[inline]
     pub fn ban_expires(mut self, ban_expires: chrono::DateTime<chrono::Utc>) -> Self {
         self.ban_expires = Some(ban_expires);
         self
@@ -353,6 +330,7 @@ impl UserResponse {
 
     /// Sets `push_notifications` to `Some(push_notifications)`: Push notification settings.
     #[must_use]
+    #[inline]
     pub fn push_notifications(
         mut self,
         push_notifications: PushNotificationSettingsResponse,
@@ -363,6 +341,7 @@ impl UserResponse {
 
     /// Sets `privacy_settings` to `Some(privacy_settings)`: Presence signals the user shares.
     #[must_use]
+    #[inline]
     pub fn privacy_settings(
         mut self,
         privacy_settings: PrivacySettingsResponse,
@@ -373,6 +352,7 @@ impl UserResponse {
 
     /// Sets `devices` to `Some(devices)`: Devices registered for push.
     #[must_use]
+    #[inline]
     pub fn devices(mut self, devices: Vec<DeviceResponse>) -> Self {
         self.devices = Some(devices);
         self
@@ -391,6 +371,8 @@ impl UserResponse {
 }
 
 /// The user fields that events carry.
+///
+/// Build one with a struct literal that sets its 9 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserResponseCommonFields {
     /// User ID.
@@ -434,44 +416,6 @@ pub struct UserResponseCommonFields {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl UserResponseCommonFields {
-    /// Creates a `UserResponseCommonFields` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        language: impl Into<String>,
-        role: impl Into<String>,
-        teams: Vec<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        online: bool,
-        blocked_user_ids: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            image: None,
-            language: language.into(),
-            role: role.into(),
-            teams,
-            teams_role: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            online,
-            last_active: None,
-            revoke_tokens_issued_before: None,
-            deactivated_at: None,
-            blocked_user_ids,
-            avg_response_time: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Which presence signals a user shares with others.
@@ -523,6 +467,8 @@ pub struct TypingIndicatorsResponse {
 }
 
 /// A device registered for push notifications.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeviceResponse {
     /// Push provider, such as `firebase` or `apn`.
@@ -547,29 +493,6 @@ pub struct DeviceResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl DeviceResponse {
-    /// Creates a `DeviceResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        push_provider: impl Into<String>,
-        id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            push_provider: push_provider.into(),
-            push_provider_name: None,
-            id: id.into(),
-            created_at,
-            disabled: None,
-            disabled_reason: None,
-            voip: None,
-            hardware_id: None,
-            user_id: user_id.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Whether a user gets push notifications at all.

@@ -25,6 +25,7 @@ pub struct GetDraftResponse {
 
 impl GetDraftResponse {
     /// Creates a `GetDraftResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(draft: DraftResponse, duration: impl Into<String>) -> Self {
         Self {
             draft,
@@ -47,6 +48,7 @@ pub struct CreateDraftRequest {
 
 impl CreateDraftRequest {
     /// Creates a `CreateDraftRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageRequest) -> Self {
         Self {
             message,
@@ -70,6 +72,7 @@ pub struct CreateDraftResponse {
 
 impl CreateDraftResponse {
     /// Creates a `CreateDraftResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(draft: DraftResponse, duration: impl Into<String>) -> Self {
         Self {
             draft,
@@ -125,6 +128,7 @@ pub struct QueryDraftsResponse {
 
 impl QueryDraftsResponse {
     /// Creates a `QueryDraftsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(drafts: Vec<DraftResponse>, duration: impl Into<String>) -> Self {
         Self {
             drafts,
@@ -161,6 +165,7 @@ pub struct DraftResponse {
 
 impl DraftResponse {
     /// Creates a `DraftResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message: DraftPayloadResponse,
         channel_cid: impl Into<String>,
@@ -217,6 +222,7 @@ pub struct DraftPayloadResponse {
 
 impl DraftPayloadResponse {
     /// Creates a `DraftPayloadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -261,6 +267,7 @@ pub struct DraftDeletedEvent {
 
 impl DraftDeletedEvent {
     /// Creates a `DraftDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -298,6 +305,7 @@ pub struct DraftUpdatedEvent {
 
 impl DraftUpdatedEvent {
     /// Creates a `DraftUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -452,6 +460,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_draft(
         &self,
         type_: &str,
@@ -480,6 +489,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_draft(
         &self,
         type_: &str,
@@ -507,6 +517,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_draft(
         &self,
         type_: &str,
@@ -535,6 +546,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_drafts(
         &self,
         body: &QueryDraftsRequest,
@@ -554,6 +566,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_drafts_pages(
         &self,
         body: &QueryDraftsRequest,

@@ -39,6 +39,7 @@ pub struct ExportChannelsRequest {
 
 impl ExportChannelsRequest {
     /// Creates a `ExportChannelsRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(channels: Vec<ChannelExport>) -> Self {
         Self {
             version: None,
@@ -56,26 +57,30 @@ impl ExportChannelsRequest {
 
 /// File format of the export.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExportChannelsRequestFormat {
     /// `json`
     Json,
     /// `csv`
     Csv,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ExportChannelsRequestFormat {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Json => "json",
             Self::Csv => "csv",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "json" => Some(Self::Json),
@@ -86,19 +91,23 @@ impl ExportChannelsRequestFormat {
 }
 
 impl From<&str> for ExportChannelsRequestFormat {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ExportChannelsRequestFormat {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ExportChannelsRequestFormat {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -124,6 +133,7 @@ impl<'de> serde::Deserialize<'de> for ExportChannelsRequestFormat {
 }
 
 impl crate::request::QueryValue for ExportChannelsRequestFormat {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -144,6 +154,7 @@ pub struct ExportChannelsResponse {
 
 impl ExportChannelsResponse {
     /// Creates a `ExportChannelsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -168,6 +179,7 @@ pub struct ExportUsersRequest {
 
 impl ExportUsersRequest {
     /// Creates a `ExportUsersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_ids: Vec<String>) -> Self {
         Self {
             user_ids,
@@ -191,6 +203,7 @@ pub struct ExportUsersResponse {
 
 impl ExportUsersResponse {
     /// Creates a `ExportUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -219,6 +232,7 @@ pub struct ExportUserResponse {
 
 impl ExportUserResponse {
     /// Creates a `ExportUserResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             user: None,
@@ -231,6 +245,8 @@ impl ExportUserResponse {
 }
 
 /// The state of a background task.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTaskResponse {
     /// Task ID.
@@ -253,29 +269,9 @@ pub struct GetTaskResponse {
     pub __wire: crate::WireState,
 }
 
-impl GetTaskResponse {
-    /// Creates a `GetTaskResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        task_id: impl Into<String>,
-        status: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            task_id: task_id.into(),
-            status: status.into(),
-            created_at,
-            updated_at,
-            result: None,
-            error: None,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A bulk image moderation task finished.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncBulkImageModerationEvent {
     /// URL of the file with the results.
@@ -299,29 +295,9 @@ pub struct AsyncBulkImageModerationEvent {
     pub __wire: crate::WireState,
 }
 
-impl AsyncBulkImageModerationEvent {
-    /// Creates a `AsyncBulkImageModerationEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        url: impl Into<String>,
-        task_id: impl Into<String>,
-        started_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            url: url.into(),
-            task_id: task_id.into(),
-            started_at,
-            finished_at,
-            created_at,
-            received_at: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A channel export finished.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportChannelsEvent {
     /// URL of the export file.
@@ -345,29 +321,9 @@ pub struct AsyncExportChannelsEvent {
     pub __wire: crate::WireState,
 }
 
-impl AsyncExportChannelsEvent {
-    /// Creates a `AsyncExportChannelsEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        url: impl Into<String>,
-        task_id: impl Into<String>,
-        started_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            url: url.into(),
-            task_id: task_id.into(),
-            started_at,
-            finished_at,
-            created_at,
-            received_at: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// An export or bulk task failed.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportErrorEvent {
     /// What went wrong.
@@ -391,29 +347,9 @@ pub struct AsyncExportErrorEvent {
     pub __wire: crate::WireState,
 }
 
-impl AsyncExportErrorEvent {
-    /// Creates a `AsyncExportErrorEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        error: impl Into<String>,
-        task_id: impl Into<String>,
-        started_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            error: error.into(),
-            task_id: task_id.into(),
-            started_at,
-            finished_at,
-            created_at,
-            received_at: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A moderation log export finished.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportModerationLogsEvent {
     /// URL of the export file.
@@ -437,29 +373,9 @@ pub struct AsyncExportModerationLogsEvent {
     pub __wire: crate::WireState,
 }
 
-impl AsyncExportModerationLogsEvent {
-    /// Creates a `AsyncExportModerationLogsEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        url: impl Into<String>,
-        task_id: impl Into<String>,
-        started_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            url: url.into(),
-            task_id: task_id.into(),
-            started_at,
-            finished_at,
-            created_at,
-            received_at: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A review queue export finished.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportReviewQueueEvent {
     /// URL of the export file.
@@ -483,29 +399,9 @@ pub struct AsyncExportReviewQueueEvent {
     pub __wire: crate::WireState,
 }
 
-impl AsyncExportReviewQueueEvent {
-    /// Creates a `AsyncExportReviewQueueEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        url: impl Into<String>,
-        task_id: impl Into<String>,
-        started_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            url: url.into(),
-            task_id: task_id.into(),
-            started_at,
-            finished_at,
-            created_at,
-            received_at: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A user export finished.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportUsersEvent {
     /// URL of the export file.
@@ -527,28 +423,6 @@ pub struct AsyncExportUsersEvent {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl AsyncExportUsersEvent {
-    /// Creates a `AsyncExportUsersEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        url: impl Into<String>,
-        task_id: impl Into<String>,
-        started_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            url: url.into(),
-            task_id: task_id.into(),
-            started_at,
-            finished_at,
-            created_at,
-            received_at: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// One channel to export, with an optional time window.
@@ -589,6 +463,7 @@ pub struct ErrorResult {
 
 impl ErrorResult {
     /// Creates a `ErrorResult` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -625,6 +500,7 @@ pub struct GetExportChannelsStatusResponse {
 
 impl GetExportChannelsStatusResponse {
     /// Creates a `GetExportChannelsStatusResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         task_id: impl Into<String>,
         status: impl Into<String>,
@@ -657,6 +533,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn export_channels(
         &self,
         body: &ExportChannelsRequest,
@@ -683,6 +560,7 @@ impl crate::Client {
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     #[deprecated = "Use the task status endpoint `GET /tasks/{id}` instead."]
+    #[inline]
     pub fn get_export_channels_status(
         &self,
         id: &str,
@@ -707,6 +585,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn export_users(
         &self,
         body: &ExportUsersRequest,
@@ -732,6 +611,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn export_user(
         &self,
         user_id: &str,
@@ -756,6 +636,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_task(&self, id: &str) -> crate::ResponseFuture<'_, GetTaskResponse> {
         let request = crate::request::Request::new(&crate::operations::GET_TASK, &[id]);
         self.execute(request)

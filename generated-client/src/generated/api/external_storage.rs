@@ -21,6 +21,7 @@ pub struct ListExternalStorageResponse {
 
 impl ListExternalStorageResponse {
     /// Creates a `ListExternalStorageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         duration: impl Into<String>,
         external_storages: std::collections::BTreeMap<String, ExternalStorageResponse>,
@@ -58,6 +59,7 @@ pub struct CreateExternalStorageRequest {
 
 impl CreateExternalStorageRequest {
     /// Creates a `CreateExternalStorageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         storage_type: CreateExternalStorageRequestStorageType,
@@ -78,6 +80,7 @@ impl CreateExternalStorageRequest {
 
 /// Storage service: `s3` (Amazon S3), `gcs` (Google Cloud Storage) or `abs` (Azure Blob Storage).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateExternalStorageRequestStorageType {
     /// `s3`
     S3,
@@ -85,22 +88,25 @@ pub enum CreateExternalStorageRequestStorageType {
     Gcs,
     /// `abs`
     Abs,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateExternalStorageRequestStorageType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::S3 => "s3",
             Self::Gcs => "gcs",
             Self::Abs => "abs",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "s3" => Some(Self::S3),
@@ -112,19 +118,23 @@ impl CreateExternalStorageRequestStorageType {
 }
 
 impl From<&str> for CreateExternalStorageRequestStorageType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateExternalStorageRequestStorageType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateExternalStorageRequestStorageType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -150,6 +160,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequestStorageType {
 }
 
 impl crate::request::QueryValue for CreateExternalStorageRequestStorageType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -168,6 +179,7 @@ pub struct CreateExternalStorageResponse {
 
 impl CreateExternalStorageResponse {
     /// Creates a `CreateExternalStorageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -199,6 +211,7 @@ pub struct UpdateExternalStorageRequest {
 
 impl UpdateExternalStorageRequest {
     /// Creates a `UpdateExternalStorageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         storage_type: UpdateExternalStorageRequestStorageType,
         bucket: impl Into<String>,
@@ -217,6 +230,7 @@ impl UpdateExternalStorageRequest {
 
 /// Storage service: `s3` (Amazon S3), `gcs` (Google Cloud Storage) or `abs` (Azure Blob Storage).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateExternalStorageRequestStorageType {
     /// `s3`
     S3,
@@ -224,22 +238,25 @@ pub enum UpdateExternalStorageRequestStorageType {
     Gcs,
     /// `abs`
     Abs,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateExternalStorageRequestStorageType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::S3 => "s3",
             Self::Gcs => "gcs",
             Self::Abs => "abs",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "s3" => Some(Self::S3),
@@ -251,19 +268,23 @@ impl UpdateExternalStorageRequestStorageType {
 }
 
 impl From<&str> for UpdateExternalStorageRequestStorageType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateExternalStorageRequestStorageType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateExternalStorageRequestStorageType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -289,12 +310,15 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequestStorageType {
 }
 
 impl crate::request::QueryValue for UpdateExternalStorageRequestStorageType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// The external storage after the update.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateExternalStorageResponse {
     /// External storage name.
@@ -313,28 +337,9 @@ pub struct UpdateExternalStorageResponse {
     pub __wire: crate::WireState,
 }
 
-impl UpdateExternalStorageResponse {
-    /// Creates a `UpdateExternalStorageResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        type_: UpdateExternalStorageResponseType,
-        bucket: impl Into<String>,
-        path: impl Into<String>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            type_,
-            bucket: bucket.into(),
-            path: path.into(),
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Storage service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateExternalStorageResponseType {
     /// `s3`
     S3,
@@ -342,22 +347,25 @@ pub enum UpdateExternalStorageResponseType {
     Gcs,
     /// `abs`
     Abs,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateExternalStorageResponseType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::S3 => "s3",
             Self::Gcs => "gcs",
             Self::Abs => "abs",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "s3" => Some(Self::S3),
@@ -369,19 +377,23 @@ impl UpdateExternalStorageResponseType {
 }
 
 impl From<&str> for UpdateExternalStorageResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateExternalStorageResponseType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateExternalStorageResponseType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -407,6 +419,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponseType {
 }
 
 impl crate::request::QueryValue for UpdateExternalStorageResponseType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -427,6 +440,7 @@ pub struct CheckExternalStorageResponse {
 
 impl CheckExternalStorageResponse {
     /// Creates a `CheckExternalStorageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>, file_url: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -437,6 +451,8 @@ impl CheckExternalStorageResponse {
 }
 
 /// An external storage configured for the app, without its credentials.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExternalStorageResponse {
     /// External storage name.
@@ -453,26 +469,9 @@ pub struct ExternalStorageResponse {
     pub __wire: crate::WireState,
 }
 
-impl ExternalStorageResponse {
-    /// Creates a `ExternalStorageResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        type_: ExternalStorageResponseType,
-        bucket: impl Into<String>,
-        path: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            type_,
-            bucket: bucket.into(),
-            path: path.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Storage service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalStorageResponseType {
     /// `s3`
     S3,
@@ -480,22 +479,25 @@ pub enum ExternalStorageResponseType {
     Gcs,
     /// `abs`
     Abs,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ExternalStorageResponseType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::S3 => "s3",
             Self::Gcs => "gcs",
             Self::Abs => "abs",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "s3" => Some(Self::S3),
@@ -507,19 +509,23 @@ impl ExternalStorageResponseType {
 }
 
 impl From<&str> for ExternalStorageResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ExternalStorageResponseType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ExternalStorageResponseType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -545,6 +551,7 @@ impl<'de> serde::Deserialize<'de> for ExternalStorageResponseType {
 }
 
 impl crate::request::QueryValue for ExternalStorageResponseType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -569,6 +576,7 @@ pub struct S3Request {
 
 impl S3Request {
     /// Creates a `S3Request` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(s3_region: impl Into<String>) -> Self {
         Self {
             s3_region: s3_region.into(),
@@ -581,6 +589,8 @@ impl S3Request {
 }
 
 /// How to reach an Azure Blob Storage account.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AzureRequest {
     /// Storage account name.
@@ -597,24 +607,6 @@ pub struct AzureRequest {
     pub __wire: crate::WireState,
 }
 
-impl AzureRequest {
-    /// Creates a `AzureRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        abs_account_name: impl Into<String>,
-        abs_tenant_id: impl Into<String>,
-        abs_client_id: impl Into<String>,
-        abs_client_secret: impl Into<String>,
-    ) -> Self {
-        Self {
-            abs_account_name: abs_account_name.into(),
-            abs_tenant_id: abs_tenant_id.into(),
-            abs_client_id: abs_client_id.into(),
-            abs_client_secret: abs_client_secret.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Confirms that the external storage was removed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteExternalStorageResponse {
@@ -628,6 +620,7 @@ pub struct DeleteExternalStorageResponse {
 
 impl DeleteExternalStorageResponse {
     /// Creates a `DeleteExternalStorageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -650,6 +643,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_external_storage(
         &self,
     ) -> crate::ResponseFuture<'_, ListExternalStorageResponse> {
@@ -673,6 +667,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_external_storage(
         &self,
         body: &CreateExternalStorageRequest,
@@ -698,6 +693,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_external_storage(
         &self,
         name: &str,
@@ -724,6 +720,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_external_storage(
         &self,
         name: &str,
@@ -748,6 +745,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn check_external_storage(
         &self,
         name: &str,

@@ -37,6 +37,7 @@ pub struct CreateImportUrlResponse {
 
 impl CreateImportUrlResponse {
     /// Creates a `CreateImportUrlResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         path: impl Into<String>,
         upload_url: impl Into<String>,
@@ -66,6 +67,7 @@ pub struct ListImportsResponse {
 
 impl ListImportsResponse {
     /// Creates a `ListImportsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(import_tasks: Vec<ImportTask>, duration: impl Into<String>) -> Self {
         Self {
             import_tasks,
@@ -92,6 +94,7 @@ pub struct CreateImportRequest {
 
 impl CreateImportRequest {
     /// Creates a `CreateImportRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(path: impl Into<String>, mode: CreateImportRequestMode) -> Self {
         Self {
             path: path.into(),
@@ -104,26 +107,30 @@ impl CreateImportRequest {
 
 /// `insert` only adds new items; `upsert` also overwrites existing ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateImportRequestMode {
     /// `insert`
     Insert,
     /// `upsert`
     Upsert,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateImportRequestMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Insert => "insert",
             Self::Upsert => "upsert",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "insert" => Some(Self::Insert),
@@ -134,19 +141,23 @@ impl CreateImportRequestMode {
 }
 
 impl From<&str> for CreateImportRequestMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateImportRequestMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateImportRequestMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -172,6 +183,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportRequestMode {
 }
 
 impl crate::request::QueryValue for CreateImportRequestMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -192,6 +204,7 @@ pub struct CreateImportResponse {
 
 impl CreateImportResponse {
     /// Creates a `CreateImportResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             import_task: None,
@@ -216,6 +229,7 @@ pub struct GetImportResponse {
 
 impl GetImportResponse {
     /// Creates a `GetImportResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             import_task: None,
@@ -244,6 +258,7 @@ pub struct ListImportV2TasksResponse {
 
 impl ListImportV2TasksResponse {
     /// Creates a `ListImportV2TasksResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         import_tasks: Vec<ImportV2TaskItem>,
         duration: impl Into<String>,
@@ -277,6 +292,7 @@ pub struct CreateImportV2TaskRequest {
 
 impl CreateImportV2TaskRequest {
     /// Creates a `CreateImportV2TaskRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         product: CreateImportV2TaskRequestProduct,
         settings: ImportV2TaskSettings,
@@ -293,26 +309,30 @@ impl CreateImportV2TaskRequest {
 
 /// Stream product the data is imported into.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateImportV2TaskRequestProduct {
     /// `chat`
     Chat,
     /// `feeds`
     Feeds,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateImportV2TaskRequestProduct {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Chat => "chat",
             Self::Feeds => "feeds",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "chat" => Some(Self::Chat),
@@ -323,19 +343,23 @@ impl CreateImportV2TaskRequestProduct {
 }
 
 impl From<&str> for CreateImportV2TaskRequestProduct {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateImportV2TaskRequestProduct {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateImportV2TaskRequestProduct {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -361,12 +385,15 @@ impl<'de> serde::Deserialize<'de> for CreateImportV2TaskRequestProduct {
 }
 
 impl crate::request::QueryValue for CreateImportV2TaskRequestProduct {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// The created v2 import task.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateImportV2TaskResponse {
     /// Task ID.
@@ -391,34 +418,9 @@ pub struct CreateImportV2TaskResponse {
     pub __wire: crate::WireState,
 }
 
-impl CreateImportV2TaskResponse {
-    /// Creates a `CreateImportV2TaskResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        app_pk: i32,
-        product: impl Into<String>,
-        state: i64,
-        settings: ImportV2TaskSettings,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            app_pk,
-            product: product.into(),
-            state,
-            settings,
-            created_at,
-            updated_at,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The requested v2 import task.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetImportV2TaskResponse {
     /// Task ID.
@@ -445,34 +447,6 @@ pub struct GetImportV2TaskResponse {
     pub __wire: crate::WireState,
 }
 
-impl GetImportV2TaskResponse {
-    /// Creates a `GetImportV2TaskResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        app_pk: i32,
-        product: impl Into<String>,
-        state: i64,
-        settings: ImportV2TaskSettings,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            app_pk,
-            product: product.into(),
-            state,
-            settings,
-            result: None,
-            created_at,
-            updated_at,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Confirms that the v2 import task was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteImportV2TaskResponse {
@@ -486,6 +460,7 @@ pub struct DeleteImportV2TaskResponse {
 
 impl DeleteImportV2TaskResponse {
     /// Creates a `DeleteImportV2TaskResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -507,6 +482,7 @@ pub struct CancelImportV2TaskResponse {
 
 impl CancelImportV2TaskResponse {
     /// Creates a `CancelImportV2TaskResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -516,6 +492,8 @@ impl CancelImportV2TaskResponse {
 }
 
 /// The storage that v2 imports read from.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetExternalStorageResponse {
     /// Storage service, `aws_s3` or `gcs`.
@@ -536,26 +514,6 @@ pub struct GetExternalStorageResponse {
     pub __wire: crate::WireState,
 }
 
-impl GetExternalStorageResponse {
-    /// Creates a `GetExternalStorageResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        type_: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            aws_s3: None,
-            gcs: None,
-            created_at,
-            updated_at,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The storage that v2 imports should read from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpsertExternalStorageRequest {
@@ -573,6 +531,7 @@ pub struct UpsertExternalStorageRequest {
 
 impl UpsertExternalStorageRequest {
     /// Creates a `UpsertExternalStorageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: UpsertExternalStorageRequestType) -> Self {
         Self {
             type_,
@@ -585,26 +544,30 @@ impl UpsertExternalStorageRequest {
 
 /// Storage service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpsertExternalStorageRequestType {
     /// `aws_s3`
     AwsS3,
     /// `gcs`
     Gcs,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpsertExternalStorageRequestType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwsS3 => "aws_s3",
             Self::Gcs => "gcs",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "aws_s3" => Some(Self::AwsS3),
@@ -615,19 +578,23 @@ impl UpsertExternalStorageRequestType {
 }
 
 impl From<&str> for UpsertExternalStorageRequestType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpsertExternalStorageRequestType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpsertExternalStorageRequestType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -653,6 +620,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequestType {
 }
 
 impl crate::request::QueryValue for UpsertExternalStorageRequestType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -671,6 +639,7 @@ pub struct UpsertExternalStorageResponse {
 
 impl UpsertExternalStorageResponse {
     /// Creates a `UpsertExternalStorageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -692,6 +661,7 @@ pub struct ValidateExternalStorageResponse {
 
 impl ValidateExternalStorageResponse {
     /// Creates a `ValidateExternalStorageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -701,6 +671,8 @@ impl ValidateExternalStorageResponse {
 }
 
 /// An import of an uploaded file and its progress.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportTask {
     /// Import ID.
@@ -725,32 +697,9 @@ pub struct ImportTask {
     pub __wire: crate::WireState,
 }
 
-impl ImportTask {
-    /// Creates a `ImportTask` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        path: impl Into<String>,
-        mode: impl Into<String>,
-        state: impl Into<String>,
-        history: Vec<ImportTaskHistory>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            path: path.into(),
-            mode: mode.into(),
-            size: None,
-            state: state.into(),
-            history,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A v2 import task.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportV2TaskItem {
     /// Task ID.
@@ -773,31 +722,6 @@ pub struct ImportV2TaskItem {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ImportV2TaskItem {
-    /// Creates a `ImportV2TaskItem` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        app_pk: i32,
-        product: impl Into<String>,
-        state: i64,
-        settings: ImportV2TaskSettings,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            app_pk,
-            product: product.into(),
-            state,
-            settings,
-            result: None,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Where a v2 import task finds its files and how it imports them.
@@ -840,6 +764,7 @@ pub struct GetExternalStorageAwss3Response {
 
 impl GetExternalStorageAwss3Response {
     /// Creates a `GetExternalStorageAwss3Response` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         role_arn: impl Into<String>,
         bucket: impl Into<String>,
@@ -872,6 +797,7 @@ pub struct GetExternalStorageGcsResponse {
 
 impl GetExternalStorageGcsResponse {
     /// Creates a `GetExternalStorageGcsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(bucket: impl Into<String>, credentials_set: bool) -> Self {
         Self {
             bucket: bucket.into(),
@@ -901,6 +827,7 @@ pub struct UpsertExternalStorageAwss3Request {
 
 impl UpsertExternalStorageAwss3Request {
     /// Creates a `UpsertExternalStorageAwss3Request` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         role_arn: impl Into<String>,
         bucket: impl Into<String>,
@@ -933,6 +860,7 @@ pub struct UpsertExternalStorageGcsRequest {
 
 impl UpsertExternalStorageGcsRequest {
     /// Creates a `UpsertExternalStorageGcsRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(bucket: impl Into<String>, credentials: impl Into<String>) -> Self {
         Self {
             bucket: bucket.into(),
@@ -960,6 +888,7 @@ pub struct ImportTaskHistory {
 
 impl ImportTaskHistory {
     /// Creates a `ImportTaskHistory` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         prev_state: impl Into<String>,
@@ -1019,6 +948,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_import_url(
         &self,
         body: &CreateImportUrlRequest,
@@ -1044,6 +974,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_imports(&self) -> crate::ResponseFuture<'_, ListImportsResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_IMPORTS,
@@ -1065,6 +996,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_import(
         &self,
         body: &CreateImportRequest,
@@ -1090,6 +1022,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_import(&self, id: &str) -> crate::ResponseFuture<'_, GetImportResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_IMPORT,
@@ -1111,6 +1044,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_import_v2_tasks(
         &self,
         query: &ListImportV2TasksQuery,
@@ -1136,6 +1070,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_import_v2_task(
         &self,
         body: &CreateImportV2TaskRequest,
@@ -1161,6 +1096,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_import_v2_task(
         &self,
         id: &str,
@@ -1185,6 +1121,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_import_v2_task(
         &self,
         id: &str,
@@ -1209,6 +1146,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn cancel_import_v2_task(
         &self,
         id: &str,
@@ -1233,6 +1171,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_importer_external_storage(
         &self,
     ) -> crate::ResponseFuture<'_, GetExternalStorageResponse> {
@@ -1256,6 +1195,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upsert_importer_external_storage(
         &self,
         body: &UpsertExternalStorageRequest,
@@ -1281,6 +1221,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_importer_external_storage(
         &self,
     ) -> crate::ResponseFuture<'_, DeleteExternalStorageResponse> {
@@ -1304,6 +1245,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn validate_importer_external_storage(
         &self,
     ) -> crate::ResponseFuture<'_, ValidateExternalStorageResponse> {

@@ -24,6 +24,7 @@ pub struct MembersResponse {
 
 impl MembersResponse {
     /// Creates a `MembersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         members: Vec<ChannelMemberResponse>,
         duration: impl Into<String>,
@@ -73,6 +74,7 @@ pub struct QueryMembersPayload {
 
 impl QueryMembersPayload {
     /// Creates a `QueryMembersPayload` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         type_: impl Into<String>,
         filter_conditions: crate::filter::Filter<QueryMembersFilter>,
@@ -120,6 +122,7 @@ pub struct UpdateMemberPartialResponse {
 
 impl UpdateMemberPartialResponse {
     /// Creates a `UpdateMemberPartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             channel_member: None,
@@ -528,6 +531,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_members(
         &self,
         query: &QueryMembersQuery,
@@ -549,6 +553,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_members_pages(
         &self,
         query: &QueryMembersQuery,
@@ -601,6 +606,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_member_partial(
         &self,
         type_: &str,

@@ -46,6 +46,7 @@ pub struct SendMessageRequest {
 
 impl SendMessageRequest {
     /// Creates a `SendMessageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageRequest) -> Self {
         Self {
             message,
@@ -63,6 +64,7 @@ impl SendMessageRequest {
 
     /// Sets `skip_push` to `Some(skip_push)`: Do not send push notifications for the message.
     #[must_use]
+    #[inline]
     pub fn skip_push(mut self, skip_push: bool) -> Self {
         self.skip_push = Some(skip_push);
         self
@@ -70,6 +72,7 @@ impl SendMessageRequest {
 
     /// Sets `skip_enrich_url` to `Some(skip_enrich_url)`: Do not add link previews for URLs in the text.
     #[must_use]
+    #[inline]
     pub fn skip_enrich_url(mut self, skip_enrich_url: bool) -> Self {
         self.skip_enrich_url = Some(skip_enrich_url);
         self
@@ -77,6 +80,7 @@ impl SendMessageRequest {
 
     /// Sets `pending_message_metadata` to `Some(pending_message_metadata)`: Key-value data kept with a pending message.
     #[must_use]
+    #[inline]
     pub fn pending_message_metadata(
         mut self,
         pending_message_metadata: std::collections::BTreeMap<String, String>,
@@ -87,6 +91,7 @@ impl SendMessageRequest {
 
     /// Sets `pending` to `Some(pending)`: Send the message as pending; others see it only once it is committed with `CommitMessage`.
     #[must_use]
+    #[inline]
     pub fn pending(mut self, pending: bool) -> Self {
         self.pending = Some(pending);
         self
@@ -94,6 +99,7 @@ impl SendMessageRequest {
 
     /// Sets `force_moderation` to `Some(force_moderation)`: Run moderation on the message even though the call is server-side.
     #[must_use]
+    #[inline]
     pub fn force_moderation(mut self, force_moderation: bool) -> Self {
         self.force_moderation = Some(force_moderation);
         self
@@ -101,6 +107,7 @@ impl SendMessageRequest {
 
     /// Sets `keep_channel_hidden` to `Some(keep_channel_hidden)`: Do not show the channel again to members who hid it.
     #[must_use]
+    #[inline]
     pub fn keep_channel_hidden(mut self, keep_channel_hidden: bool) -> Self {
         self.keep_channel_hidden = Some(keep_channel_hidden);
         self
@@ -108,6 +115,7 @@ impl SendMessageRequest {
 
     /// Sets `include_mentioned_members` to `Some(include_mentioned_members)`: Return `mentioned_members` in the response.
     #[must_use]
+    #[inline]
     pub fn include_mentioned_members(mut self, include_mentioned_members: bool) -> Self {
         self.include_mentioned_members = Some(include_mentioned_members);
         self
@@ -115,6 +123,7 @@ impl SendMessageRequest {
 
     /// Sets `include_channel_context` to `Some(include_channel_context)`: Return `channel_context` in the response.
     #[must_use]
+    #[inline]
     pub fn include_channel_context(mut self, include_channel_context: bool) -> Self {
         self.include_channel_context = Some(include_channel_context);
         self
@@ -142,6 +151,7 @@ pub struct SendMessageResponse {
 
 impl SendMessageResponse {
     /// Creates a `SendMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
         Self {
             message,
@@ -171,6 +181,7 @@ pub struct GetMessageResponse {
 
 impl GetMessageResponse {
     /// Creates a `GetMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message: MessageWithChannelResponse,
         duration: impl Into<String>,
@@ -199,6 +210,7 @@ pub struct GetManyMessagesResponse {
 
 impl GetManyMessagesResponse {
     /// Creates a `GetManyMessagesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
         Self {
             messages,
@@ -225,6 +237,7 @@ pub struct UpdateMessageRequest {
 
 impl UpdateMessageRequest {
     /// Creates a `UpdateMessageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageRequest) -> Self {
         Self {
             message,
@@ -252,6 +265,7 @@ pub struct UpdateMessageResponse {
 
 impl UpdateMessageResponse {
     /// Creates a `UpdateMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
         Self {
             message,
@@ -300,6 +314,7 @@ pub struct UpdateMessagePartialResponse {
 
 impl UpdateMessagePartialResponse {
     /// Creates a `UpdateMessagePartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             message: None,
@@ -325,6 +340,7 @@ pub struct DeleteMessageResponse {
 
 impl DeleteMessageResponse {
     /// Creates a `DeleteMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
         Self {
             message,
@@ -347,6 +363,7 @@ pub struct UndeleteMessageRequest {
 
 impl UndeleteMessageRequest {
     /// Creates a `UndeleteMessageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(undeleted_by: impl Into<String>) -> Self {
         Self {
             undeleted_by: undeleted_by.into(),
@@ -370,6 +387,7 @@ pub struct UndeleteMessageResponse {
 
 impl UndeleteMessageResponse {
     /// Creates a `UndeleteMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
         Self {
             message,
@@ -396,6 +414,7 @@ pub struct MessageActionRequest {
 
 impl MessageActionRequest {
     /// Creates a `MessageActionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(form_data: std::collections::BTreeMap<String, String>) -> Self {
         Self {
             form_data,
@@ -421,6 +440,7 @@ pub struct MessageActionResponse {
 
 impl MessageActionResponse {
     /// Creates a `MessageActionResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             message: None,
@@ -443,6 +463,7 @@ pub struct TranslateMessageRequest {
 
 impl TranslateMessageRequest {
     /// Creates a `TranslateMessageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(language: TranslateMessageRequestLanguage) -> Self {
         Self {
             language,
@@ -453,6 +474,7 @@ impl TranslateMessageRequest {
 
 /// Code of the target language.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TranslateMessageRequestLanguage {
     /// `af`
     Af,
@@ -568,12 +590,14 @@ pub enum TranslateMessageRequestLanguage {
     Lt,
     /// `ht`
     Ht,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl TranslateMessageRequestLanguage {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Af => "af",
@@ -633,11 +657,12 @@ impl TranslateMessageRequestLanguage {
             Self::Vi => "vi",
             Self::Lt => "lt",
             Self::Ht => "ht",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "af" => Some(Self::Af),
@@ -703,19 +728,23 @@ impl TranslateMessageRequestLanguage {
 }
 
 impl From<&str> for TranslateMessageRequestLanguage {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for TranslateMessageRequestLanguage {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for TranslateMessageRequestLanguage {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -741,6 +770,7 @@ impl<'de> serde::Deserialize<'de> for TranslateMessageRequestLanguage {
 }
 
 impl crate::request::QueryValue for TranslateMessageRequestLanguage {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -761,6 +791,7 @@ pub struct GetRepliesResponse {
 
 impl GetRepliesResponse {
     /// Creates a `GetRepliesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
         Self {
             messages,
@@ -795,6 +826,7 @@ pub struct QueryMessageHistoryRequest {
 
 impl QueryMessageHistoryRequest {
     /// Creates a `QueryMessageHistoryRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(filter: crate::filter::Filter<QueryMessageHistoryFilter>) -> Self {
         Self {
             filter,
@@ -826,6 +858,7 @@ pub struct QueryMessageHistoryResponse {
 
 impl QueryMessageHistoryResponse {
     /// Creates a `QueryMessageHistoryResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message_history: Vec<MessageHistoryEntryResponse>,
         duration: impl Into<String>,
@@ -861,6 +894,7 @@ pub struct SearchResponse {
 
 impl SearchResponse {
     /// Creates a `SearchResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(results: Vec<SearchResult>, duration: impl Into<String>) -> Self {
         Self {
             results,
@@ -904,6 +938,7 @@ pub struct SearchPayload {
 
 impl SearchPayload {
     /// Creates a `SearchPayload` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(filter_conditions: crate::filter::Filter<SearchFilter>) -> Self {
         Self {
             query: None,
@@ -922,6 +957,7 @@ impl SearchPayload {
 
     /// Sets `query` to `Some(query)`: Text to search for; give either this or `message_filter_conditions`.
     #[must_use]
+    #[inline]
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
@@ -929,6 +965,7 @@ impl SearchPayload {
 
     /// Sets `message_filter_conditions` to `Some(message_filter_conditions)`: Filter on message fields such as `text`, `user_id`, `attachments.type`, `parent_id`, `pinned` or custom data.
     #[must_use]
+    #[inline]
     pub fn message_filter_conditions(
         mut self,
         message_filter_conditions: crate::filter::Filter<SearchMessageFilter>,
@@ -939,6 +976,7 @@ impl SearchPayload {
 
     /// Sets `message_options` to `Some(message_options)`: Extra data to include with each message.
     #[must_use]
+    #[inline]
     pub fn message_options(mut self, message_options: MessageOptions) -> Self {
         self.message_options = Some(message_options);
         self
@@ -946,6 +984,7 @@ impl SearchPayload {
 
     /// Sets `limit` to `Some(limit)`: Maximum number of results to return.
     #[must_use]
+    #[inline]
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
@@ -953,6 +992,7 @@ impl SearchPayload {
 
     /// Sets `offset` to `Some(offset)`: Number of results to skip; not usable together with `next` or `sort`.
     #[must_use]
+    #[inline]
     pub fn offset(mut self, offset: i32) -> Self {
         self.offset = Some(offset);
         self
@@ -960,6 +1000,7 @@ impl SearchPayload {
 
     /// Sets `sort` to `Some(sort)`: Sort order on `created_at`, `updated_at` or `id`.
     #[must_use]
+    #[inline]
     pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
         self.sort = Some(sort);
         self
@@ -967,6 +1008,7 @@ impl SearchPayload {
 
     /// Sets `next` to `Some(next)`: Cursor of the next page, from a previous response.
     #[must_use]
+    #[inline]
     pub fn next(mut self, next: impl Into<String>) -> Self {
         self.next = Some(next.into());
         self
@@ -974,6 +1016,7 @@ impl SearchPayload {
 
     /// Sets `force_default_search` to `Some(force_default_search)`: Force default search.
     #[must_use]
+    #[inline]
     pub fn force_default_search(mut self, force_default_search: bool) -> Self {
         self.force_default_search = Some(force_default_search);
         self
@@ -981,6 +1024,7 @@ impl SearchPayload {
 
     /// Sets `force_sql_v2_backend` to `Some(force_sql_v2_backend)`: Force sql v2 backend.
     #[must_use]
+    #[inline]
     pub fn force_sql_v2_backend(mut self, force_sql_v2_backend: bool) -> Self {
         self.force_sql_v2_backend = Some(force_sql_v2_backend);
         self
@@ -988,6 +1032,8 @@ impl SearchPayload {
 }
 
 /// Describes a deleted message.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageDeletedEvent {
     /// When the event happened.
@@ -1027,36 +1073,9 @@ pub struct MessageDeletedEvent {
     pub __wire: crate::WireState,
 }
 
-impl MessageDeletedEvent {
-    /// Creates a `MessageDeletedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        hard_delete: bool,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            message_id: message_id.into(),
-            message,
-            user: None,
-            hard_delete,
-            deleted_for_me: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a new message in a channel.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageNewEvent {
     /// When the event happened.
@@ -1108,41 +1127,6 @@ pub struct MessageNewEvent {
     pub __wire: crate::WireState,
 }
 
-impl MessageNewEvent {
-    /// Creates a `MessageNewEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        watcher_count: i32,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            message_id: message_id.into(),
-            message,
-            user: None,
-            watcher_count,
-            thread_participants: None,
-            parent_author: None,
-            channel: None,
-            unread_count: None,
-            total_unread_count: None,
-            unread_channels: None,
-            grouped_unread_channels: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a message that was restored.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageUndeletedEvent {
@@ -1179,6 +1163,7 @@ pub struct MessageUndeletedEvent {
 
 impl MessageUndeletedEvent {
     /// Creates a `MessageUndeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,
@@ -1242,6 +1227,7 @@ pub struct MessageUpdatedEvent {
 
 impl MessageUpdatedEvent {
     /// Creates a `MessageUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,
@@ -1295,6 +1281,7 @@ pub struct PendingMessageEvent {
 
 impl PendingMessageEvent {
     /// Creates a `PendingMessageEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         method: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1332,6 +1319,7 @@ pub struct ChannelContextResponse {
 
 impl ChannelContextResponse {
     /// Creates a `ChannelContextResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         cid: impl Into<String>,
         type_: impl Into<String>,
@@ -1348,6 +1336,8 @@ impl ChannelContextResponse {
 }
 
 /// A message together with its channel.
+///
+/// Build one with a struct literal that sets its 23 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageWithChannelResponse {
     /// ID of the message.
@@ -1459,91 +1449,9 @@ pub struct MessageWithChannelResponse {
     pub __wire: crate::WireState,
 }
 
-impl MessageWithChannelResponse {
-    /// Creates a `MessageWithChannelResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        text: impl Into<String>,
-        html: impl Into<String>,
-        type_: impl Into<String>,
-        user: UserResponse,
-        attachments: Vec<Attachment>,
-        latest_reactions: Vec<ReactionResponse>,
-        own_reactions: Vec<ReactionResponse>,
-        reaction_counts: std::collections::BTreeMap<String, i32>,
-        reaction_scores: std::collections::BTreeMap<String, i32>,
-        reply_count: i32,
-        deleted_reply_count: i32,
-        cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        shadowed: bool,
-        mentioned_users: Vec<UserResponse>,
-        mentioned_channel: bool,
-        mentioned_here: bool,
-        silent: bool,
-        pinned: bool,
-        restricted_visibility: Vec<String>,
-        channel: ChannelResponse,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            text: text.into(),
-            mml: None,
-            command: None,
-            html: html.into(),
-            type_: type_.into(),
-            user,
-            member: None,
-            attachments,
-            latest_reactions,
-            own_reactions,
-            reaction_counts,
-            reaction_scores,
-            reaction_groups: None,
-            parent_id: None,
-            show_in_channel: None,
-            reply_count,
-            deleted_reply_count,
-            quoted_message_id: None,
-            quoted_message: None,
-            thread_participants: None,
-            cid: cid.into(),
-            created_at,
-            updated_at,
-            deleted_at: None,
-            shadowed,
-            image_labels: None,
-            mentioned_users,
-            mentioned_roles: None,
-            mentioned_group_ids: None,
-            mentioned_groups: None,
-            mentioned_channel,
-            mentioned_here,
-            i18n: None,
-            silent,
-            pinned,
-            pinned_at: None,
-            pinned_by: None,
-            pin_expires: None,
-            message_text_updated_at: None,
-            poll_id: None,
-            poll: None,
-            moderation: None,
-            restricted_visibility,
-            draft: None,
-            reminder: None,
-            shared_location: None,
-            deleted_for_me: None,
-            channel,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// An earlier version of an edited message.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageHistoryEntryResponse {
     /// ID of the message.
@@ -1565,29 +1473,6 @@ pub struct MessageHistoryEntryResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl MessageHistoryEntryResponse {
-    /// Creates a `MessageHistoryEntryResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        message_id: impl Into<String>,
-        message_updated_by_id: impl Into<String>,
-        message_updated_at: chrono::DateTime<chrono::Utc>,
-        is_deleted: bool,
-        text: impl Into<String>,
-        attachments: Vec<Attachment>,
-    ) -> Self {
-        Self {
-            message_id: message_id.into(),
-            message_updated_by_id: message_updated_by_id.into(),
-            message_updated_at,
-            is_deleted,
-            text: text.into(),
-            attachments,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// One message found by a search.
@@ -1620,6 +1505,7 @@ pub struct SearchWarning {
 
 impl SearchWarning {
     /// Creates a `SearchWarning` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(warning_description: impl Into<String>, warning_code: i32) -> Self {
         Self {
             warning_description: warning_description.into(),
@@ -1647,6 +1533,8 @@ pub struct MessageOptions {
 }
 
 /// A message found by a search, with its channel.
+///
+/// Build one with a struct literal that sets its 22 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResultMessage {
     /// ID of the message.
@@ -1758,89 +1646,6 @@ pub struct SearchResultMessage {
     pub __wire: crate::WireState,
 }
 
-impl SearchResultMessage {
-    /// Creates a `SearchResultMessage` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        text: impl Into<String>,
-        html: impl Into<String>,
-        type_: impl Into<String>,
-        user: UserResponse,
-        attachments: Vec<Attachment>,
-        latest_reactions: Vec<ReactionResponse>,
-        own_reactions: Vec<ReactionResponse>,
-        reaction_counts: std::collections::BTreeMap<String, i32>,
-        reaction_scores: std::collections::BTreeMap<String, i32>,
-        reply_count: i32,
-        deleted_reply_count: i32,
-        cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        shadowed: bool,
-        mentioned_users: Vec<UserResponse>,
-        mentioned_channel: bool,
-        mentioned_here: bool,
-        silent: bool,
-        pinned: bool,
-        restricted_visibility: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            text: text.into(),
-            mml: None,
-            command: None,
-            html: html.into(),
-            type_: type_.into(),
-            user,
-            member: None,
-            attachments,
-            latest_reactions,
-            own_reactions,
-            reaction_counts,
-            reaction_scores,
-            reaction_groups: None,
-            parent_id: None,
-            show_in_channel: None,
-            reply_count,
-            deleted_reply_count,
-            quoted_message_id: None,
-            quoted_message: None,
-            thread_participants: None,
-            cid: cid.into(),
-            created_at,
-            updated_at,
-            deleted_at: None,
-            shadowed,
-            image_labels: None,
-            mentioned_users,
-            mentioned_roles: None,
-            mentioned_group_ids: None,
-            mentioned_groups: None,
-            mentioned_channel,
-            mentioned_here,
-            i18n: None,
-            silent,
-            pinned,
-            pinned_at: None,
-            pinned_by: None,
-            pin_expires: None,
-            message_text_updated_at: None,
-            poll_id: None,
-            poll: None,
-            moderation: None,
-            restricted_visibility,
-            draft: None,
-            reminder: None,
-            shared_location: None,
-            deleted_for_me: None,
-            channel: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A button or choice shown on an attachment.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Action {
@@ -1862,6 +1667,7 @@ pub struct Action {
 
 impl Action {
     /// Creates a `Action` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         text: impl Into<String>,
@@ -1895,6 +1701,7 @@ pub struct Field {
 
 impl Field {
     /// Creates a `Field` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(title: impl Into<String>, value: impl Into<String>, short: bool) -> Self {
         Self {
             title: title.into(),
@@ -1906,6 +1713,8 @@ impl Field {
 }
 
 /// The renditions of a Giphy image.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Images {
     /// Original.
@@ -1928,31 +1737,9 @@ pub struct Images {
     pub __wire: crate::WireState,
 }
 
-impl Images {
-    /// Creates a `Images` from its required fields; the optional ones are `None`.
-    pub fn new(
-        original: ImageData,
-        fixed_height: ImageData,
-        fixed_height_still: ImageData,
-        fixed_height_downsampled: ImageData,
-        fixed_width: ImageData,
-        fixed_width_still: ImageData,
-        fixed_width_downsampled: ImageData,
-    ) -> Self {
-        Self {
-            original,
-            fixed_height,
-            fixed_height_still,
-            fixed_height_downsampled,
-            fixed_width,
-            fixed_width_still,
-            fixed_width_downsampled,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One rendition of a Giphy image.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImageData {
     /// URL of the rendition.
@@ -1969,26 +1756,6 @@ pub struct ImageData {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ImageData {
-    /// Creates a `ImageData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        url: impl Into<String>,
-        width: impl Into<String>,
-        height: impl Into<String>,
-        size: impl Into<String>,
-        frames: impl Into<String>,
-    ) -> Self {
-        Self {
-            url: url.into(),
-            width: width.into(),
-            height: height.into(),
-            size: size.into(),
-            frames: frames.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// A file, image, link preview or rich card attached to a message.
@@ -2048,6 +1815,7 @@ pub struct Attachment {
 impl Attachment {
     /// Sets `type_` to `Some(type_)`: Attachment type, such as `image`, `file` or `giphy`.
     #[must_use]
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
@@ -2055,6 +1823,7 @@ impl Attachment {
 
     /// Sets `fallback` to `Some(fallback)`: Plain-text summary.
     #[must_use]
+    #[inline]
     pub fn fallback(mut self, fallback: impl Into<String>) -> Self {
         self.fallback = Some(fallback.into());
         self
@@ -2062,6 +1831,7 @@ impl Attachment {
 
     /// Sets `color` to `Some(color)`: Color of the attachment's side bar.
     #[must_use]
+    #[inline]
     pub fn color(mut self, color: impl Into<String>) -> Self {
         self.color = Some(color.into());
         self
@@ -2069,6 +1839,7 @@ impl Attachment {
 
     /// Sets `pretext` to `Some(pretext)`: Text shown above the attachment.
     #[must_use]
+    #[inline]
     pub fn pretext(mut self, pretext: impl Into<String>) -> Self {
         self.pretext = Some(pretext.into());
         self
@@ -2076,6 +1847,7 @@ impl Attachment {
 
     /// Sets `author_name` to `Some(author_name)`: Name of the author or site of the linked content.
     #[must_use]
+    #[inline]
     pub fn author_name(mut self, author_name: impl Into<String>) -> Self {
         self.author_name = Some(author_name.into());
         self
@@ -2083,6 +1855,7 @@ impl Attachment {
 
     /// Sets `author_link` to `Some(author_link)`: URL of the author or site.
     #[must_use]
+    #[inline]
     pub fn author_link(mut self, author_link: impl Into<String>) -> Self {
         self.author_link = Some(author_link.into());
         self
@@ -2090,6 +1863,7 @@ impl Attachment {
 
     /// Sets `author_icon` to `Some(author_icon)`: URL of an icon of the author or site.
     #[must_use]
+    #[inline]
     pub fn author_icon(mut self, author_icon: impl Into<String>) -> Self {
         self.author_icon = Some(author_icon.into());
         self
@@ -2097,6 +1871,7 @@ impl Attachment {
 
     /// Sets `title` to `Some(title)`: Title of the attachment.
     #[must_use]
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
@@ -2104,6 +1879,7 @@ impl Attachment {
 
     /// Sets `title_link` to `Some(title_link)`: URL the title links to.
     #[must_use]
+    #[inline]
     pub fn title_link(mut self, title_link: impl Into<String>) -> Self {
         self.title_link = Some(title_link.into());
         self
@@ -2111,6 +1887,7 @@ impl Attachment {
 
     /// Sets `text` to `Some(text)`: Text of the attachment.
     #[must_use]
+    #[inline]
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
@@ -2118,6 +1895,7 @@ impl Attachment {
 
     /// Sets `image_url` to `Some(image_url)`: URL of the image.
     #[must_use]
+    #[inline]
     pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
         self.image_url = Some(image_url.into());
         self
@@ -2125,6 +1903,7 @@ impl Attachment {
 
     /// Sets `thumb_url` to `Some(thumb_url)`: URL of a thumbnail or preview image.
     #[must_use]
+    #[inline]
     pub fn thumb_url(mut self, thumb_url: impl Into<String>) -> Self {
         self.thumb_url = Some(thumb_url.into());
         self
@@ -2132,6 +1911,7 @@ impl Attachment {
 
     /// Sets `footer` to `Some(footer)`: Text shown at the bottom of the attachment.
     #[must_use]
+    #[inline]
     pub fn footer(mut self, footer: impl Into<String>) -> Self {
         self.footer = Some(footer.into());
         self
@@ -2139,6 +1919,7 @@ impl Attachment {
 
     /// Sets `footer_icon` to `Some(footer_icon)`: URL of an icon shown in the footer.
     #[must_use]
+    #[inline]
     pub fn footer_icon(mut self, footer_icon: impl Into<String>) -> Self {
         self.footer_icon = Some(footer_icon.into());
         self
@@ -2146,6 +1927,7 @@ impl Attachment {
 
     /// Sets `actions` to `Some(actions)`: Buttons or choices the user can act on.
     #[must_use]
+    #[inline]
     pub fn actions(mut self, actions: Vec<Action>) -> Self {
         self.actions = Some(actions);
         self
@@ -2153,6 +1935,7 @@ impl Attachment {
 
     /// Sets `fields` to `Some(fields)`: Title and value pairs to show.
     #[must_use]
+    #[inline]
     pub fn fields(mut self, fields: Vec<Field>) -> Self {
         self.fields = Some(fields);
         self
@@ -2160,6 +1943,7 @@ impl Attachment {
 
     /// Sets `asset_url` to `Some(asset_url)`: URL of the file.
     #[must_use]
+    #[inline]
     pub fn asset_url(mut self, asset_url: impl Into<String>) -> Self {
         self.asset_url = Some(asset_url.into());
         self
@@ -2167,6 +1951,7 @@ impl Attachment {
 
     /// Sets `giphy` to `Some(giphy)`: Giphy renditions.
     #[must_use]
+    #[inline]
     pub fn giphy(mut self, giphy: Images) -> Self {
         self.giphy = Some(giphy);
         self
@@ -2174,6 +1959,7 @@ impl Attachment {
 
     /// Sets `og_scrape_url` to `Some(og_scrape_url)`: URL the link preview was built from.
     #[must_use]
+    #[inline]
     pub fn og_scrape_url(mut self, og_scrape_url: impl Into<String>) -> Self {
         self.og_scrape_url = Some(og_scrape_url.into());
         self
@@ -2181,6 +1967,7 @@ impl Attachment {
 
     /// Sets `original_width` to `Some(original_width)`: Width of the original image, in pixels.
     #[must_use]
+    #[inline]
     pub fn original_width(mut self, original_width: i32) -> Self {
         self.original_width = Some(original_width);
         self
@@ -2188,6 +1975,7 @@ impl Attachment {
 
     /// Sets `original_height` to `Some(original_height)`: Height of the original image, in pixels.
     #[must_use]
+    #[inline]
     pub fn original_height(mut self, original_height: i32) -> Self {
         self.original_height = Some(original_height);
         self
@@ -2206,6 +1994,8 @@ impl Attachment {
 }
 
 /// A message with its author, attachments, reactions and related data.
+///
+/// Build one with a struct literal that sets its 22 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageResponse {
     /// ID of the message.
@@ -2315,88 +2105,6 @@ pub struct MessageResponse {
     pub __wire: crate::WireState,
 }
 
-impl MessageResponse {
-    /// Creates a `MessageResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        text: impl Into<String>,
-        html: impl Into<String>,
-        type_: impl Into<String>,
-        user: UserResponse,
-        attachments: Vec<Attachment>,
-        latest_reactions: Vec<ReactionResponse>,
-        own_reactions: Vec<ReactionResponse>,
-        reaction_counts: std::collections::BTreeMap<String, i32>,
-        reaction_scores: std::collections::BTreeMap<String, i32>,
-        reply_count: i32,
-        deleted_reply_count: i32,
-        cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        shadowed: bool,
-        mentioned_users: Vec<UserResponse>,
-        mentioned_channel: bool,
-        mentioned_here: bool,
-        silent: bool,
-        pinned: bool,
-        restricted_visibility: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            text: text.into(),
-            mml: None,
-            command: None,
-            html: html.into(),
-            type_: type_.into(),
-            user,
-            member: None,
-            attachments,
-            latest_reactions,
-            own_reactions,
-            reaction_counts,
-            reaction_scores,
-            reaction_groups: None,
-            parent_id: None,
-            show_in_channel: None,
-            reply_count,
-            deleted_reply_count,
-            quoted_message_id: None,
-            quoted_message: None,
-            thread_participants: None,
-            cid: cid.into(),
-            created_at,
-            updated_at,
-            deleted_at: None,
-            shadowed,
-            image_labels: None,
-            mentioned_users,
-            mentioned_roles: None,
-            mentioned_group_ids: None,
-            mentioned_groups: None,
-            mentioned_channel,
-            mentioned_here,
-            i18n: None,
-            silent,
-            pinned,
-            pinned_at: None,
-            pinned_by: None,
-            pin_expires: None,
-            message_text_updated_at: None,
-            poll_id: None,
-            poll: None,
-            moderation: None,
-            restricted_visibility,
-            draft: None,
-            reminder: None,
-            shared_location: None,
-            deleted_for_me: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A message to send, or the new content of a message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageRequest {
@@ -2472,6 +2180,7 @@ impl MessageRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -2479,6 +2188,7 @@ impl MessageRequest {
 
     /// Sets `text` to `Some(text)`: Text of the message.
     #[must_use]
+    #[inline]
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
@@ -2486,6 +2196,7 @@ impl MessageRequest {
 
     /// Sets `mml` to `Some(mml)`: Message in Messaging Markup Language.
     #[must_use]
+    #[inline]
     pub fn mml(mut self, mml: impl Into<String>) -> Self {
         self.mml = Some(mml.into());
         self
@@ -2495,6 +2206,7 @@ impl MessageRequest {
     ///
     /// At most 30 items.
     #[must_use]
+    #[inline]
     pub fn attachments(mut self, attachments: Vec<Attachment>) -> Self {
         self.attachments = Some(attachments);
         self
@@ -2502,6 +2214,7 @@ impl MessageRequest {
 
     /// Sets `parent_id` to `Some(parent_id)`: ID of the thread parent, to send a reply.
     #[must_use]
+    #[inline]
     pub fn parent_id(mut self, parent_id: impl Into<String>) -> Self {
         self.parent_id = Some(parent_id.into());
         self
@@ -2509,6 +2222,7 @@ impl MessageRequest {
 
     /// Sets `show_in_channel` to `Some(show_in_channel)`: Also show the reply in the channel.
     #[must_use]
+    #[inline]
     pub fn show_in_channel(mut self, show_in_channel: bool) -> Self {
         self.show_in_channel = Some(show_in_channel);
         self
@@ -2518,6 +2232,7 @@ impl MessageRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn mentioned_users(mut self, mentioned_users: Vec<String>) -> Self {
         self.mentioned_users = Some(mentioned_users);
         self
@@ -2527,6 +2242,7 @@ impl MessageRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn mentioned_roles(mut self, mentioned_roles: Vec<String>) -> Self {
         self.mentioned_roles = Some(mentioned_roles);
         self
@@ -2536,6 +2252,7 @@ impl MessageRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn mentioned_group_ids(mut self, mentioned_group_ids: Vec<String>) -> Self {
         self.mentioned_group_ids = Some(mentioned_group_ids);
         self
@@ -2543,6 +2260,7 @@ impl MessageRequest {
 
     /// Sets `mentioned_channel` to `Some(mentioned_channel)`: The message mentions `@channel`.
     #[must_use]
+    #[inline]
     pub fn mentioned_channel(mut self, mentioned_channel: bool) -> Self {
         self.mentioned_channel = Some(mentioned_channel);
         self
@@ -2550,6 +2268,7 @@ impl MessageRequest {
 
     /// Sets `mentioned_here` to `Some(mentioned_here)`: The message mentions `@here`.
     #[must_use]
+    #[inline]
     pub fn mentioned_here(mut self, mentioned_here: bool) -> Self {
         self.mentioned_here = Some(mentioned_here);
         self
@@ -2557,6 +2276,7 @@ impl MessageRequest {
 
     /// Sets `quoted_message_id` to `Some(quoted_message_id)`: ID of the message to quote.
     #[must_use]
+    #[inline]
     pub fn quoted_message_id(mut self, quoted_message_id: impl Into<String>) -> Self {
         self.quoted_message_id = Some(quoted_message_id.into());
         self
@@ -2564,6 +2284,7 @@ impl MessageRequest {
 
     /// Sets `html` to `Some(html)`: Text rendered as HTML; only server-side calls may set it.
     #[must_use]
+    #[inline]
     pub fn html(mut self, html: impl Into<String>) -> Self {
         self.html = Some(html.into());
         self
@@ -2571,6 +2292,7 @@ impl MessageRequest {
 
     /// Sets `type_` to `Some(type_)`: Message type; `regular` when left out.
     #[must_use]
+    #[inline]
     pub fn type_(mut self, type_: MessageRequestType) -> Self {
         self.type_ = Some(type_);
         self
@@ -2578,6 +2300,7 @@ impl MessageRequest {
 
     /// Sets `silent` to `Some(silent)`: The message does not notify or count as unread.
     #[must_use]
+    #[inline]
     pub fn silent(mut self, silent: bool) -> Self {
         self.silent = Some(silent);
         self
@@ -2585,6 +2308,7 @@ impl MessageRequest {
 
     /// Sets `pinned` to `Some(pinned)`: Pin the message.
     #[must_use]
+    #[inline]
     pub fn pinned(mut self, pinned: bool) -> Self {
         self.pinned = Some(pinned);
         self
@@ -2592,6 +2316,7 @@ impl MessageRequest {
 
     /// Sets `pinned_at` to `Some(pinned_at)`: When the message was pinned.
     #[must_use]
+    #[inline]
     pub fn pinned_at(mut self, pinned_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.pinned_at = Some(pinned_at);
         self
@@ -2599,6 +2324,7 @@ impl MessageRequest {
 
     /// Sets `pin_expires` to `Some(pin_expires)`: When the pin ends; the pin does not expire when left out.
     #[must_use]
+    #[inline]
     pub fn pin_expires(mut self, pin_expires: chrono::DateTime<chrono::Utc>) -> Self {
         self.pin_expires = Some(pin_expires);
         self
@@ -2608,6 +2334,7 @@ impl MessageRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn restricted_visibility(mut self, restricted_visibility: Vec<String>) -> Self {
         self.restricted_visibility = Some(restricted_visibility);
         self
@@ -2615,6 +2342,7 @@ impl MessageRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the author (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -2622,6 +2350,7 @@ impl MessageRequest {
 
     /// Sets `user` to `Some(user)`: The author (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -2629,6 +2358,7 @@ impl MessageRequest {
 
     /// Sets `poll_id` to `Some(poll_id)`: ID of a poll to attach.
     #[must_use]
+    #[inline]
     pub fn poll_id(mut self, poll_id: impl Into<String>) -> Self {
         self.poll_id = Some(poll_id.into());
         self
@@ -2636,6 +2366,7 @@ impl MessageRequest {
 
     /// Sets `shared_location` to `Some(shared_location)`: A location to share in the message.
     #[must_use]
+    #[inline]
     pub fn shared_location(mut self, shared_location: SharedLocation) -> Self {
         self.shared_location = Some(shared_location);
         self
@@ -2655,26 +2386,30 @@ impl MessageRequest {
 
 /// Message type; `regular` when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageRequestType {
     /// `regular`
     Regular,
     /// `system`
     System,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl MessageRequestType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regular => "regular",
             Self::System => "system",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "regular" => Some(Self::Regular),
@@ -2685,19 +2420,23 @@ impl MessageRequestType {
 }
 
 impl From<&str> for MessageRequestType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for MessageRequestType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for MessageRequestType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2723,6 +2462,7 @@ impl<'de> serde::Deserialize<'de> for MessageRequestType {
 }
 
 impl crate::request::QueryValue for MessageRequestType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2742,6 +2482,8 @@ pub struct MessageUpdate {
 }
 
 /// Which fields of a message an edit changed; each flag is true when that field changed.
+///
+/// Build one with a struct literal that sets its 9 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MessageChangeSet {
     /// Custom.
@@ -2766,35 +2508,6 @@ pub struct MessageChangeSet {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl MessageChangeSet {
-    /// Creates a `MessageChangeSet` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        custom: bool,
-        text: bool,
-        mml: bool,
-        html: bool,
-        attachments: bool,
-        mentioned_user_ids: bool,
-        quoted_message_id: bool,
-        silent: bool,
-        pin: bool,
-    ) -> Self {
-        Self {
-            custom,
-            text,
-            mml,
-            html,
-            attachments,
-            mentioned_user_ids,
-            quoted_message_id,
-            silent,
-            pin,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The verdict of moderation on a message.
@@ -2824,6 +2537,7 @@ pub struct ModerationV2Response {
 
 impl ModerationV2Response {
     /// Creates a `ModerationV2Response` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(action: impl Into<String>, original_text: impl Into<String>) -> Self {
         Self {
             action: action.into(),
@@ -3943,6 +3657,7 @@ pub struct GetManyMessagesQuery {
 
 impl GetManyMessagesQuery {
     /// Creates a `GetManyMessagesQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(ids: Vec<String>) -> Self {
         Self {
             ids,
@@ -4010,6 +3725,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn send_message(
         &self,
         type_: &str,
@@ -4037,6 +3753,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_message(
         &self,
         id: &str,
@@ -4063,6 +3780,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_many_messages(
         &self,
         type_: &str,
@@ -4091,6 +3809,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_message(
         &self,
         id: &str,
@@ -4117,6 +3836,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_message_partial(
         &self,
         id: &str,
@@ -4143,6 +3863,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_message(
         &self,
         id: &str,
@@ -4171,6 +3892,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn undelete_message(
         &self,
         id: &str,
@@ -4197,6 +3919,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn run_message_action(
         &self,
         id: &str,
@@ -4223,6 +3946,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn commit_message(
         &self,
         id: &str,
@@ -4247,6 +3971,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn ephemeral_message_update(
         &self,
         id: &str,
@@ -4273,6 +3998,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn translate_message(
         &self,
         id: &str,
@@ -4299,6 +4025,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_replies(
         &self,
         parent_id: &str,
@@ -4334,6 +4061,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_message_history(
         &self,
         body: &QueryMessageHistoryRequest,
@@ -4353,6 +4081,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_message_history_pages(
         &self,
         body: &QueryMessageHistoryRequest,
@@ -4382,6 +4111,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn search(
         &self,
         query: &SearchQuery,
@@ -4400,6 +4130,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn search_pages(
         &self,
         query: &SearchQuery,

@@ -51,6 +51,7 @@ pub struct BanRequest {
 
 impl BanRequest {
     /// Creates a `BanRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(target_user_id: impl Into<String>) -> Self {
         Self {
             target_user_id: target_user_id.into(),
@@ -72,6 +73,7 @@ impl BanRequest {
 
     /// Sets `timeout` to `Some(timeout)`: Length of the ban in minutes; the ban does not expire when left out.
     #[must_use]
+    #[inline]
     pub fn timeout(mut self, timeout: i64) -> Self {
         self.timeout = Some(timeout);
         self
@@ -79,6 +81,7 @@ impl BanRequest {
 
     /// Sets `reason` to `Some(reason)`: Why the user is banned.
     #[must_use]
+    #[inline]
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
         self
@@ -86,6 +89,7 @@ impl BanRequest {
 
     /// Sets `channel_cid` to `Some(channel_cid)`: Channel to ban the user from (`type:id`); app-wide when left out.
     #[must_use]
+    #[inline]
     pub fn channel_cid(mut self, channel_cid: impl Into<String>) -> Self {
         self.channel_cid = Some(channel_cid.into());
         self
@@ -93,6 +97,7 @@ impl BanRequest {
 
     /// Sets `shadow` to `Some(shadow)`: Shadow ban; the user can still post but others do not see the messages.
     #[must_use]
+    #[inline]
     pub fn shadow(mut self, shadow: bool) -> Self {
         self.shadow = Some(shadow);
         self
@@ -100,6 +105,7 @@ impl BanRequest {
 
     /// Sets `ip_ban` to `Some(ip_ban)`: Also ban the user's last known IP address.
     #[must_use]
+    #[inline]
     pub fn ip_ban(mut self, ip_ban: bool) -> Self {
         self.ip_ban = Some(ip_ban);
         self
@@ -107,6 +113,7 @@ impl BanRequest {
 
     /// Sets `banned_by_id` to `Some(banned_by_id)`: ID of the user who issues the ban (server-side only).
     #[must_use]
+    #[inline]
     pub fn banned_by_id(mut self, banned_by_id: impl Into<String>) -> Self {
         self.banned_by_id = Some(banned_by_id.into());
         self
@@ -114,6 +121,7 @@ impl BanRequest {
 
     /// Sets `banned_by` to `Some(banned_by)`: User who issues the ban (server-side only).
     #[must_use]
+    #[inline]
     pub fn banned_by(mut self, banned_by: UserRequest) -> Self {
         self.banned_by = Some(banned_by);
         self
@@ -121,6 +129,7 @@ impl BanRequest {
 
     /// Sets `delete_messages` to `Some(delete_messages)`: How to delete the user's messages along with the ban; kept when left out.
     #[must_use]
+    #[inline]
     pub fn delete_messages(mut self, delete_messages: BanRequestDeleteMessages) -> Self {
         self.delete_messages = Some(delete_messages);
         self
@@ -128,6 +137,7 @@ impl BanRequest {
 
     /// Sets `delete_reactions` to `Some(delete_reactions)`: Also delete the user's reactions.
     #[must_use]
+    #[inline]
     pub fn delete_reactions(mut self, delete_reactions: bool) -> Self {
         self.delete_reactions = Some(delete_reactions);
         self
@@ -135,6 +145,7 @@ impl BanRequest {
 
     /// Sets `ban_from_future_channels` to `Some(ban_from_future_channels)`: Also ban the user from channels the banning user creates later.
     #[must_use]
+    #[inline]
     pub fn ban_from_future_channels(mut self, ban_from_future_channels: bool) -> Self {
         self.ban_from_future_channels = Some(ban_from_future_channels);
         self
@@ -142,6 +153,7 @@ impl BanRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user to act for (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -149,6 +161,7 @@ impl BanRequest {
 
     /// Sets `user` to `Some(user)`: User to act for (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -157,6 +170,7 @@ impl BanRequest {
 
 /// How to delete the user's messages along with the ban; kept when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BanRequestDeleteMessages {
     /// `soft`
     Soft,
@@ -164,22 +178,25 @@ pub enum BanRequestDeleteMessages {
     Pruning,
     /// `hard`
     Hard,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl BanRequestDeleteMessages {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Soft => "soft",
             Self::Pruning => "pruning",
             Self::Hard => "hard",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "soft" => Some(Self::Soft),
@@ -191,19 +208,23 @@ impl BanRequestDeleteMessages {
 }
 
 impl From<&str> for BanRequestDeleteMessages {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for BanRequestDeleteMessages {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for BanRequestDeleteMessages {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -229,6 +250,7 @@ impl<'de> serde::Deserialize<'de> for BanRequestDeleteMessages {
 }
 
 impl crate::request::QueryValue for BanRequestDeleteMessages {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -249,6 +271,7 @@ pub struct QueryBannedUsersResponse {
 
 impl QueryBannedUsersResponse {
     /// Creates a `QueryBannedUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(bans: Vec<BanResponse>, duration: impl Into<String>) -> Self {
         Self {
             bans,
@@ -289,6 +312,7 @@ pub struct QueryBannedUsersPayload {
 
 impl QueryBannedUsersPayload {
     /// Creates a `QueryBannedUsersPayload` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         filter_conditions: crate::filter::Filter<QueryBannedUsersFilter>,
     ) -> Self {
@@ -322,6 +346,7 @@ pub struct QueryFutureChannelBansResponse {
 
 impl QueryFutureChannelBansResponse {
     /// Creates a `QueryFutureChannelBansResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         bans: Vec<FutureChannelBanResponse>,
         duration: impl Into<String>,
@@ -403,6 +428,7 @@ pub struct FlagMessageResponse {
 
 impl FlagMessageResponse {
     /// Creates a `FlagMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         review_queue_item_id: impl Into<String>,
         duration: impl Into<String>,
@@ -431,6 +457,7 @@ pub struct QueryMessageFlagsResponse {
 
 impl QueryMessageFlagsResponse {
     /// Creates a `QueryMessageFlagsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(flags: Vec<MessageFlagResponse>, duration: impl Into<String>) -> Self {
         Self {
             flags,
@@ -511,6 +538,7 @@ pub struct MuteUserResponse {
 
 impl MuteUserResponse {
     /// Creates a `MuteUserResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             mute: None,
@@ -555,6 +583,7 @@ pub struct UnmuteUserResponse {
 
 impl UnmuteUserResponse {
     /// Creates a `UnmuteUserResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             non_existing_users: None,
@@ -602,6 +631,7 @@ pub struct MuteChannelResponse {
 
 impl MuteChannelResponse {
     /// Creates a `MuteChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             channel_mute: None,
@@ -647,6 +677,7 @@ pub struct UnmuteResponse {
 
 impl UnmuteResponse {
     /// Creates a `UnmuteResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             non_existing_users: None,
@@ -680,6 +711,7 @@ pub struct FlagUpdatedEvent {
 
 impl FlagUpdatedEvent {
     /// Creates a `FlagUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -739,6 +771,7 @@ pub struct MessageFlaggedEvent {
 
 impl MessageFlaggedEvent {
     /// Creates a `MessageFlaggedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,
@@ -793,6 +826,7 @@ pub struct MessageUnblockedEvent {
 
 impl MessageUnblockedEvent {
     /// Creates a `MessageUnblockedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,
@@ -857,6 +891,7 @@ pub struct UserBannedEvent {
 
 impl UserBannedEvent {
     /// Creates a `UserBannedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -907,6 +942,7 @@ pub struct UserFlaggedEvent {
 
 impl UserFlaggedEvent {
     /// Creates a `UserFlaggedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         reason: impl Into<String>,
@@ -961,6 +997,7 @@ pub struct UserMessagesDeletedEvent {
 
 impl UserMessagesDeletedEvent {
     /// Creates a `UserMessagesDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1004,6 +1041,7 @@ pub struct UserMutedEvent {
 
 impl UserMutedEvent {
     /// Creates a `UserMutedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1055,6 +1093,7 @@ pub struct UserUnbannedEvent {
 
 impl UserUnbannedEvent {
     /// Creates a `UserUnbannedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1099,6 +1138,7 @@ pub struct UserUnmutedEvent {
 
 impl UserUnmutedEvent {
     /// Creates a `UserUnmutedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1137,6 +1177,7 @@ pub struct BanResponse {
 
 impl BanResponse {
     /// Creates a `BanResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             channel: None,
@@ -1174,6 +1215,7 @@ pub struct FutureChannelBanResponse {
 
 impl FutureChannelBanResponse {
     /// Creates a `FutureChannelBanResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             user: None,
@@ -1227,6 +1269,7 @@ pub struct FlagResponse {
 
 impl FlagResponse {
     /// Creates a `FlagResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_by_automod: bool,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1292,6 +1335,7 @@ pub struct MessageFlagResponse {
 
 impl MessageFlagResponse {
     /// Creates a `MessageFlagResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_by_automod: bool,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1318,6 +1362,8 @@ impl MessageFlagResponse {
 }
 
 /// What automatic moderation decided about a message.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageModerationResult {
     /// ID of the moderated message.
@@ -1348,33 +1394,6 @@ pub struct MessageModerationResult {
     pub __wire: crate::WireState,
 }
 
-impl MessageModerationResult {
-    /// Creates a `MessageModerationResult` from its required fields; the optional ones are `None`.
-    pub fn new(
-        message_id: impl Into<String>,
-        action: impl Into<String>,
-        user_karma: f64,
-        user_bad_karma: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            message_id: message_id.into(),
-            action: action.into(),
-            moderated_by: None,
-            blocked_word: None,
-            blocklist_name: None,
-            moderation_thresholds: None,
-            ai_moderation_response: None,
-            user_karma,
-            user_bad_karma,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// How a flag came about.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlagDetails {
@@ -1390,6 +1409,7 @@ pub struct FlagDetails {
 
 impl FlagDetails {
     /// Creates a `FlagDetails` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(original_text: impl Into<String>) -> Self {
         Self {
             automod: None,
@@ -1416,6 +1436,7 @@ pub struct FlagFeedbackResponse {
 
 impl FlagFeedbackResponse {
     /// Creates a `FlagFeedbackResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message_id: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1447,6 +1468,7 @@ pub struct FlagDetailsResponse {
 
 impl FlagDetailsResponse {
     /// Creates a `FlagDetailsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(original_text: impl Into<String>) -> Self {
         Self {
             automod: None,
@@ -1493,6 +1515,7 @@ pub struct LabelResponse {
 
 impl LabelResponse {
     /// Creates a `LabelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1521,6 +1544,8 @@ pub struct FlagMessageDetailsResponse {
 }
 
 /// AI moderation scores of a message.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationResponse {
     /// Toxicity score.
@@ -1535,19 +1560,6 @@ pub struct ModerationResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ModerationResponse {
-    /// Creates a `ModerationResponse` from its required fields; the optional ones are `None`.
-    pub fn new(toxic: f32, explicit: f32, spam: f32, action: impl Into<String>) -> Self {
-        Self {
-            toxic,
-            explicit,
-            spam,
-            action: action.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The typed filter of [`QueryBannedUsersPayload::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
@@ -2012,6 +2024,7 @@ pub struct UnbanQuery {
 
 impl UnbanQuery {
     /// Creates a `UnbanQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(target_user_id: String) -> Self {
         Self {
             target_user_id,
@@ -2058,6 +2071,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn ban(&self, body: &BanRequest) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(&crate::operations::BAN, &[]);
         request.json_body(body);
@@ -2077,6 +2091,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unban(&self, query: &UnbanQuery) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(&crate::operations::UNBAN, &[]);
         request.query("target_user_id", &query.target_user_id);
@@ -2100,6 +2115,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_banned_users(
         &self,
         query: &QueryBannedUsersQuery,
@@ -2121,6 +2137,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_banned_users_pages(
         &self,
         query: &QueryBannedUsersQuery,
@@ -2173,6 +2190,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_future_channel_bans(
         &self,
         query: &QueryFutureChannelBansQuery,
@@ -2194,6 +2212,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_future_channel_bans_pages(
         &self,
         query: &QueryFutureChannelBansQuery,
@@ -2246,6 +2265,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn flag(
         &self,
         body: &FlagRequest,
@@ -2268,6 +2288,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_message_flags(
         &self,
         query: &QueryMessageFlagsQuery,
@@ -2289,6 +2310,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_message_flags_pages(
         &self,
         query: &QueryMessageFlagsQuery,
@@ -2341,6 +2363,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mute_user(
         &self,
         body: &MuteUserRequest,
@@ -2366,6 +2389,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unmute_user(
         &self,
         body: &UnmuteUserRequest,
@@ -2391,6 +2415,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mute_channel(
         &self,
         body: &MuteChannelRequest,
@@ -2416,6 +2441,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unmute_channel(
         &self,
         body: &UnmuteChannelRequest,

@@ -52,6 +52,7 @@ pub struct CreatePollRequest {
 
 impl CreatePollRequest {
     /// Creates a `CreatePollRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -75,6 +76,7 @@ impl CreatePollRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -82,6 +84,7 @@ impl CreatePollRequest {
 
     /// Sets `description` to `Some(description)`: Longer text shown with the poll.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -91,6 +94,7 @@ impl CreatePollRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn options(mut self, options: Vec<PollOptionInput>) -> Self {
         self.options = Some(options);
         self
@@ -98,6 +102,7 @@ impl CreatePollRequest {
 
     /// Sets `voting_visibility` to `Some(voting_visibility)`: `public` shows who voted for what; `anonymous` hides the voters.
     #[must_use]
+    #[inline]
     pub fn voting_visibility(
         mut self,
         voting_visibility: CreatePollRequestVotingVisibility,
@@ -108,6 +113,7 @@ impl CreatePollRequest {
 
     /// Sets `enforce_unique_vote` to `Some(enforce_unique_vote)`: Each user may vote for only one option.
     #[must_use]
+    #[inline]
     pub fn enforce_unique_vote(mut self, enforce_unique_vote: bool) -> Self {
         self.enforce_unique_vote = Some(enforce_unique_vote);
         self
@@ -117,6 +123,7 @@ impl CreatePollRequest {
     ///
     /// At most 10.
     #[must_use]
+    #[inline]
     pub fn max_votes_allowed(mut self, max_votes_allowed: i32) -> Self {
         self.max_votes_allowed = Some(max_votes_allowed);
         self
@@ -124,6 +131,7 @@ impl CreatePollRequest {
 
     /// Sets `allow_user_suggested_options` to `Some(allow_user_suggested_options)`: Users may add their own options.
     #[must_use]
+    #[inline]
     pub fn allow_user_suggested_options(
         mut self,
         allow_user_suggested_options: bool,
@@ -134,6 +142,7 @@ impl CreatePollRequest {
 
     /// Sets `allow_answers` to `Some(allow_answers)`: Users may give free-text answers.
     #[must_use]
+    #[inline]
     pub fn allow_answers(mut self, allow_answers: bool) -> Self {
         self.allow_answers = Some(allow_answers);
         self
@@ -141,6 +150,7 @@ impl CreatePollRequest {
 
     /// Sets `is_closed` to `Some(is_closed)`: Create the poll closed to votes.
     #[must_use]
+    #[inline]
     pub fn is_closed(mut self, is_closed: bool) -> Self {
         self.is_closed = Some(is_closed);
         self
@@ -148,6 +158,7 @@ impl CreatePollRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user who creates the poll (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -155,6 +166,7 @@ impl CreatePollRequest {
 
     /// Sets `user` to `Some(user)`: User who creates the poll (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -174,26 +186,30 @@ impl CreatePollRequest {
 
 /// `public` shows who voted for what; `anonymous` hides the voters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePollRequestVotingVisibility {
     /// `anonymous`
     Anonymous,
     /// `public`
     Public,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreatePollRequestVotingVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Anonymous => "anonymous",
             Self::Public => "public",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "anonymous" => Some(Self::Anonymous),
@@ -204,19 +220,23 @@ impl CreatePollRequestVotingVisibility {
 }
 
 impl From<&str> for CreatePollRequestVotingVisibility {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreatePollRequestVotingVisibility {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreatePollRequestVotingVisibility {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -242,6 +262,7 @@ impl<'de> serde::Deserialize<'de> for CreatePollRequestVotingVisibility {
 }
 
 impl crate::request::QueryValue for CreatePollRequestVotingVisibility {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -262,6 +283,7 @@ pub struct PollResponse {
 
 impl PollResponse {
     /// Creates a `PollResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(poll: PollResponseData, duration: impl Into<String>) -> Self {
         Self {
             poll,
@@ -315,6 +337,7 @@ pub struct UpdatePollRequest {
 
 impl UpdatePollRequest {
     /// Creates a `UpdatePollRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -336,6 +359,7 @@ impl UpdatePollRequest {
 
     /// Sets `description` to `Some(description)`: Longer text shown with the poll.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -345,6 +369,7 @@ impl UpdatePollRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn options(mut self, options: Vec<PollOptionRequest>) -> Self {
         self.options = Some(options);
         self
@@ -352,6 +377,7 @@ impl UpdatePollRequest {
 
     /// Sets `enforce_unique_vote` to `Some(enforce_unique_vote)`: Each user may vote for only one option.
     #[must_use]
+    #[inline]
     pub fn enforce_unique_vote(mut self, enforce_unique_vote: bool) -> Self {
         self.enforce_unique_vote = Some(enforce_unique_vote);
         self
@@ -359,6 +385,7 @@ impl UpdatePollRequest {
 
     /// Sets `voting_visibility` to `Some(voting_visibility)`: `public` shows who voted for what; `anonymous` hides the voters.
     #[must_use]
+    #[inline]
     pub fn voting_visibility(
         mut self,
         voting_visibility: UpdatePollRequestVotingVisibility,
@@ -371,6 +398,7 @@ impl UpdatePollRequest {
     ///
     /// At most 10.
     #[must_use]
+    #[inline]
     pub fn max_votes_allowed(mut self, max_votes_allowed: i32) -> Self {
         self.max_votes_allowed = Some(max_votes_allowed);
         self
@@ -378,6 +406,7 @@ impl UpdatePollRequest {
 
     /// Sets `allow_user_suggested_options` to `Some(allow_user_suggested_options)`: Users may add their own options.
     #[must_use]
+    #[inline]
     pub fn allow_user_suggested_options(
         mut self,
         allow_user_suggested_options: bool,
@@ -388,6 +417,7 @@ impl UpdatePollRequest {
 
     /// Sets `allow_answers` to `Some(allow_answers)`: Users may give free-text answers.
     #[must_use]
+    #[inline]
     pub fn allow_answers(mut self, allow_answers: bool) -> Self {
         self.allow_answers = Some(allow_answers);
         self
@@ -395,6 +425,7 @@ impl UpdatePollRequest {
 
     /// Sets `is_closed` to `Some(is_closed)`: The poll accepts no more votes.
     #[must_use]
+    #[inline]
     pub fn is_closed(mut self, is_closed: bool) -> Self {
         self.is_closed = Some(is_closed);
         self
@@ -402,6 +433,7 @@ impl UpdatePollRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user to act for (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -409,6 +441,7 @@ impl UpdatePollRequest {
 
     /// Sets `user` to `Some(user)`: User to act for (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -428,26 +461,30 @@ impl UpdatePollRequest {
 
 /// `public` shows who voted for what; `anonymous` hides the voters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdatePollRequestVotingVisibility {
     /// `anonymous`
     Anonymous,
     /// `public`
     Public,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdatePollRequestVotingVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Anonymous => "anonymous",
             Self::Public => "public",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "anonymous" => Some(Self::Anonymous),
@@ -458,19 +495,23 @@ impl UpdatePollRequestVotingVisibility {
 }
 
 impl From<&str> for UpdatePollRequestVotingVisibility {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdatePollRequestVotingVisibility {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdatePollRequestVotingVisibility {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -496,6 +537,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePollRequestVotingVisibility {
 }
 
 impl crate::request::QueryValue for UpdatePollRequestVotingVisibility {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -560,6 +602,7 @@ pub struct QueryPollsResponse {
 
 impl QueryPollsResponse {
     /// Creates a `QueryPollsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(polls: Vec<PollResponseData>, duration: impl Into<String>) -> Self {
         Self {
             polls,
@@ -591,6 +634,7 @@ pub struct CreatePollOptionRequest {
 
 impl CreatePollOptionRequest {
     /// Creates a `CreatePollOptionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -617,6 +661,7 @@ pub struct PollOptionResponse {
 
 impl PollOptionResponse {
     /// Creates a `PollOptionResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         poll_option: PollOptionResponseData,
         duration: impl Into<String>,
@@ -653,6 +698,7 @@ pub struct UpdatePollOptionRequest {
 
 impl UpdatePollOptionRequest {
     /// Creates a `UpdatePollOptionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -697,6 +743,7 @@ pub struct PollVoteResponse {
 
 impl PollVoteResponse {
     /// Creates a `PollVoteResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             vote: None,
@@ -749,6 +796,7 @@ pub struct PollVotesResponse {
 
 impl PollVotesResponse {
     /// Creates a `PollVotesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(votes: Vec<PollVoteResponseData>, duration: impl Into<String>) -> Self {
         Self {
             votes,
@@ -794,6 +842,7 @@ pub struct PollOptionRequest {
 
 impl PollOptionRequest {
     /// Creates a `PollOptionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -820,6 +869,8 @@ pub struct VoteData {
 }
 
 /// A poll with its options, votes and answers.
+///
+/// Build one with a struct literal that sets its 17 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollResponseData {
     /// ID of the poll.
@@ -874,59 +925,9 @@ pub struct PollResponseData {
     pub __wire: crate::WireState,
 }
 
-impl PollResponseData {
-    /// Creates a `PollResponseData` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        voting_visibility: impl Into<String>,
-        enforce_unique_vote: bool,
-        allow_user_suggested_options: bool,
-        allow_answers: bool,
-        vote_count: i32,
-        options: Vec<PollOptionResponseData>,
-        answers_count: i32,
-        vote_counts_by_option: std::collections::BTreeMap<String, i32>,
-        latest_votes_by_option: std::collections::BTreeMap<
-            String,
-            Vec<PollVoteResponseData>,
-        >,
-        latest_answers: Vec<PollVoteResponseData>,
-        own_votes: Vec<PollVoteResponseData>,
-        created_by_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            description: description.into(),
-            voting_visibility: voting_visibility.into(),
-            enforce_unique_vote,
-            max_votes_allowed: None,
-            allow_user_suggested_options,
-            allow_answers,
-            is_closed: None,
-            vote_count,
-            options,
-            answers_count,
-            vote_counts_by_option,
-            latest_votes_by_option,
-            latest_answers,
-            own_votes,
-            created_by_id: created_by_id.into(),
-            created_by: None,
-            created_at,
-            updated_at,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A vote for a poll option, or a free-text answer.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollVoteResponseData {
     /// ID of the poll.
@@ -953,30 +954,6 @@ pub struct PollVoteResponseData {
     pub __wire: crate::WireState,
 }
 
-impl PollVoteResponseData {
-    /// Creates a `PollVoteResponseData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        poll_id: impl Into<String>,
-        id: impl Into<String>,
-        option_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            poll_id: poll_id.into(),
-            id: id.into(),
-            option_id: option_id.into(),
-            is_answer: None,
-            answer_text: None,
-            user_id: None,
-            user: None,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// An option that poll voters can pick.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollOptionResponseData {
@@ -995,6 +972,7 @@ pub struct PollOptionResponseData {
 
 impl PollOptionResponseData {
     /// Creates a `PollOptionResponseData` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -1031,6 +1009,7 @@ pub struct PollClosedEvent {
 
 impl PollClosedEvent {
     /// Creates a `PollClosedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1074,6 +1053,7 @@ pub struct PollDeletedEvent {
 
 impl PollDeletedEvent {
     /// Creates a `PollDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1117,6 +1097,7 @@ pub struct PollUpdatedEvent {
 
 impl PollUpdatedEvent {
     /// Creates a `PollUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1162,6 +1143,7 @@ pub struct PollVoteCastedEvent {
 
 impl PollVoteCastedEvent {
     /// Creates a `PollVoteCastedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1209,6 +1191,7 @@ pub struct PollVoteChangedEvent {
 
 impl PollVoteChangedEvent {
     /// Creates a `PollVoteChangedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1256,6 +1239,7 @@ pub struct PollVoteRemovedEvent {
 
 impl PollVoteRemovedEvent {
     /// Creates a `PollVoteRemovedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1802,6 +1786,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_poll(
         &self,
         body: &CreatePollRequest,
@@ -1827,6 +1812,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_poll(
         &self,
         poll_id: &str,
@@ -1853,6 +1839,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_poll(
         &self,
         body: &UpdatePollRequest,
@@ -1878,6 +1865,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_poll_partial(
         &self,
         poll_id: &str,
@@ -1904,6 +1892,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_poll(
         &self,
         poll_id: &str,
@@ -1930,6 +1919,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_polls(
         &self,
         query: &QueryPollsQuery,
@@ -1951,6 +1941,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_polls_pages(
         &self,
         query: &QueryPollsQuery,
@@ -1982,6 +1973,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_poll_option(
         &self,
         poll_id: &str,
@@ -2008,6 +2000,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_poll_option(
         &self,
         poll_id: &str,
@@ -2033,6 +2026,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_poll_option(
         &self,
         poll_id: &str,
@@ -2059,6 +2053,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_poll_option(
         &self,
         poll_id: &str,
@@ -2086,6 +2081,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn cast_poll_vote(
         &self,
         message_id: &str,
@@ -2113,6 +2109,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_poll_vote(
         &self,
         message_id: &str,
@@ -2141,6 +2138,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_poll_votes(
         &self,
         poll_id: &str,
@@ -2163,6 +2161,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_poll_votes_pages(
         &self,
         poll_id: &str,

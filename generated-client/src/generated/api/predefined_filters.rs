@@ -27,6 +27,7 @@ pub struct QueryPredefinedFiltersResponse {
 
 impl QueryPredefinedFiltersResponse {
     /// Creates a `QueryPredefinedFiltersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         predefined_filters: Vec<PredefinedFilterResponse>,
         duration: impl Into<String>,
@@ -66,6 +67,7 @@ pub struct CreatePredefinedFilterRequest {
 
 impl CreatePredefinedFilterRequest {
     /// Creates a `CreatePredefinedFilterRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         operation: CreatePredefinedFilterRequestOperation,
@@ -84,23 +86,27 @@ impl CreatePredefinedFilterRequest {
 
 /// The query the filter is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePredefinedFilterRequestOperation {
     /// `QueryChannels`
     QueryChannels,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreatePredefinedFilterRequestOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::QueryChannels => "QueryChannels",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "QueryChannels" => Some(Self::QueryChannels),
@@ -110,19 +116,23 @@ impl CreatePredefinedFilterRequestOperation {
 }
 
 impl From<&str> for CreatePredefinedFilterRequestOperation {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreatePredefinedFilterRequestOperation {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreatePredefinedFilterRequestOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -148,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for CreatePredefinedFilterRequestOperation {
 }
 
 impl crate::request::QueryValue for CreatePredefinedFilterRequestOperation {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -168,6 +179,7 @@ pub struct CreatePredefinedFilterResponse {
 
 impl CreatePredefinedFilterResponse {
     /// Creates a `CreatePredefinedFilterResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             predefined_filter: None,
@@ -192,6 +204,7 @@ pub struct GetPredefinedFilterResponse {
 
 impl GetPredefinedFilterResponse {
     /// Creates a `GetPredefinedFilterResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             predefined_filter: None,
@@ -222,6 +235,7 @@ pub struct UpdatePredefinedFilterRequest {
 
 impl UpdatePredefinedFilterRequest {
     /// Creates a `UpdatePredefinedFilterRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         operation: UpdatePredefinedFilterRequestOperation,
         filter: crate::filter::Filter<UpdatePredefinedFilterFilter>,
@@ -238,23 +252,27 @@ impl UpdatePredefinedFilterRequest {
 
 /// The query the filter is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdatePredefinedFilterRequestOperation {
     /// `QueryChannels`
     QueryChannels,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdatePredefinedFilterRequestOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::QueryChannels => "QueryChannels",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "QueryChannels" => Some(Self::QueryChannels),
@@ -264,19 +282,23 @@ impl UpdatePredefinedFilterRequestOperation {
 }
 
 impl From<&str> for UpdatePredefinedFilterRequestOperation {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdatePredefinedFilterRequestOperation {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdatePredefinedFilterRequestOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -302,6 +324,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePredefinedFilterRequestOperation {
 }
 
 impl crate::request::QueryValue for UpdatePredefinedFilterRequestOperation {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -322,6 +345,7 @@ pub struct UpdatePredefinedFilterResponse {
 
 impl UpdatePredefinedFilterResponse {
     /// Creates a `UpdatePredefinedFilterResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             predefined_filter: None,
@@ -332,6 +356,8 @@ impl UpdatePredefinedFilterResponse {
 }
 
 /// A channel query saved by name.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PredefinedFilterResponse {
     /// Name of the filter.
@@ -360,31 +386,6 @@ pub struct PredefinedFilterResponse {
     pub __wire: crate::WireState,
 }
 
-impl PredefinedFilterResponse {
-    /// Creates a `PredefinedFilterResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        operation: impl Into<String>,
-        filter: std::collections::BTreeMap<String, serde_json::Value>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            operation: operation.into(),
-            filter,
-            sort: None,
-            query_id: None,
-            created_at,
-            updated_at,
-            stats: None,
-            performance: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One field of a sort order, as the server stores it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SortParam {
@@ -402,6 +403,7 @@ pub struct SortParam {
 
 impl SortParam {
     /// Creates a `SortParam` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         field: impl Into<String>,
         type_: impl Into<String>,
@@ -433,6 +435,7 @@ pub struct PredefinedFilterStatsResponse {
 
 impl PredefinedFilterStatsResponse {
     /// Creates a `PredefinedFilterStatsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(calls: i64, max_latency_ms: i64) -> Self {
         Self {
             calls,
@@ -444,6 +447,8 @@ impl PredefinedFilterStatsResponse {
 }
 
 /// The server's analysis of a saved query: which of its fields have indexes, and advice.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PerformanceAnalysisResponse {
     /// Overall rating of the query, as the server words it.
@@ -468,32 +473,6 @@ pub struct PerformanceAnalysisResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl PerformanceAnalysisResponse {
-    /// Creates a `PerformanceAnalysisResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        score: impl Into<String>,
-        analysis_type: impl Into<String>,
-        indexed_fields: Vec<String>,
-        unindexed_fields: Vec<String>,
-        unindexed_sort_fields: Vec<String>,
-        warnings: Vec<String>,
-        recommendations: Vec<String>,
-    ) -> Self {
-        Self {
-            score: score.into(),
-            analysis_type: analysis_type.into(),
-            indexed_fields,
-            unindexed_fields,
-            unindexed_sort_fields,
-            scan_type: None,
-            warnings,
-            recommendations,
-            last_analyzed: None,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The typed filter of [`CreatePredefinedFilterRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
@@ -1769,6 +1748,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_predefined_filters(
         &self,
         query: &GetPredefinedFiltersQuery,
@@ -1797,6 +1777,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_predefined_filter(
         &self,
         body: &CreatePredefinedFilterRequest,
@@ -1822,6 +1803,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_predefined_filter(
         &self,
         name: &str,
@@ -1846,6 +1828,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_predefined_filter(
         &self,
         name: &str,
@@ -1872,6 +1855,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_predefined_filter(
         &self,
         name: &str,

@@ -23,6 +23,7 @@ pub struct ListDevicesResponse {
 
 impl ListDevicesResponse {
     /// Creates a `ListDevicesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(devices: Vec<DeviceResponse>, duration: impl Into<String>) -> Self {
         Self {
             devices,
@@ -61,6 +62,7 @@ pub struct CreateDeviceRequest {
 
 impl CreateDeviceRequest {
     /// Creates a `CreateDeviceRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         push_provider: CreateDeviceRequestPushProvider,
@@ -80,6 +82,7 @@ impl CreateDeviceRequest {
 
 /// Kind of push provider the token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDeviceRequestPushProvider {
     /// `firebase`
     Firebase,
@@ -89,23 +92,26 @@ pub enum CreateDeviceRequestPushProvider {
     Huawei,
     /// `xiaomi`
     Xiaomi,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateDeviceRequestPushProvider {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Firebase => "firebase",
             Self::Apn => "apn",
             Self::Huawei => "huawei",
             Self::Xiaomi => "xiaomi",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "firebase" => Some(Self::Firebase),
@@ -118,19 +124,23 @@ impl CreateDeviceRequestPushProvider {
 }
 
 impl From<&str> for CreateDeviceRequestPushProvider {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateDeviceRequestPushProvider {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateDeviceRequestPushProvider {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -156,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeviceRequestPushProvider {
 }
 
 impl crate::request::QueryValue for CreateDeviceRequestPushProvider {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -174,6 +185,7 @@ pub struct UpsertPushPreferencesRequest {
 
 impl UpsertPushPreferencesRequest {
     /// Creates a `UpsertPushPreferencesRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(preferences: Vec<PushPreferenceInput>) -> Self {
         Self {
             preferences,
@@ -202,6 +214,7 @@ pub struct UpsertPushPreferencesResponse {
 
 impl UpsertPushPreferencesResponse {
     /// Creates a `UpsertPushPreferencesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         user_preferences: std::collections::BTreeMap<String, PushPreferencesResponse>,
         user_channel_preferences: std::collections::BTreeMap<
@@ -234,6 +247,7 @@ pub struct ListPushProvidersResponse {
 
 impl ListPushProvidersResponse {
     /// Creates a `ListPushProvidersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         push_providers: Vec<PushProviderResponse>,
         duration: impl Into<String>,
@@ -272,6 +286,7 @@ pub struct UpsertPushProviderResponse {
 
 impl UpsertPushProviderResponse {
     /// Creates a `UpsertPushProviderResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         push_provider: PushProviderResponse,
         duration: impl Into<String>,
@@ -299,6 +314,7 @@ pub struct GetPushTemplatesResponse {
 
 impl GetPushTemplatesResponse {
     /// Creates a `GetPushTemplatesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         duration: impl Into<String>,
         templates: Vec<PushTemplateResponse>,
@@ -332,6 +348,7 @@ pub struct UpsertPushTemplateRequest {
 
 impl UpsertPushTemplateRequest {
     /// Creates a `UpsertPushTemplateRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         event_type: UpsertPushTemplateRequestEventType,
         push_provider_type: UpsertPushTemplateRequestPushProviderType,
@@ -349,6 +366,7 @@ impl UpsertPushTemplateRequest {
 
 /// Event type the template is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpsertPushTemplateRequestEventType {
     /// `message.new`
     MessageNew,
@@ -370,12 +388,14 @@ pub enum UpsertPushTemplateRequestEventType {
     FeedsFollowCreated,
     /// `feeds.notification_feed.updated`
     FeedsNotificationFeedUpdated,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpsertPushTemplateRequestEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageNew => "message.new",
@@ -388,11 +408,12 @@ impl UpsertPushTemplateRequestEventType {
             Self::FeedsCommentReactionAdded => "feeds.comment.reaction.added",
             Self::FeedsFollowCreated => "feeds.follow.created",
             Self::FeedsNotificationFeedUpdated => "feeds.notification_feed.updated",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "message.new" => Some(Self::MessageNew),
@@ -411,19 +432,23 @@ impl UpsertPushTemplateRequestEventType {
 }
 
 impl From<&str> for UpsertPushTemplateRequestEventType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpsertPushTemplateRequestEventType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpsertPushTemplateRequestEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -449,6 +474,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequestEventType {
 }
 
 impl crate::request::QueryValue for UpsertPushTemplateRequestEventType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -456,6 +482,7 @@ impl crate::request::QueryValue for UpsertPushTemplateRequestEventType {
 
 /// Kind of push provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpsertPushTemplateRequestPushProviderType {
     /// `firebase`
     Firebase,
@@ -465,23 +492,26 @@ pub enum UpsertPushTemplateRequestPushProviderType {
     Huawei,
     /// `xiaomi`
     Xiaomi,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpsertPushTemplateRequestPushProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Firebase => "firebase",
             Self::Apn => "apn",
             Self::Huawei => "huawei",
             Self::Xiaomi => "xiaomi",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "firebase" => Some(Self::Firebase),
@@ -494,19 +524,23 @@ impl UpsertPushTemplateRequestPushProviderType {
 }
 
 impl From<&str> for UpsertPushTemplateRequestPushProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpsertPushTemplateRequestPushProviderType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpsertPushTemplateRequestPushProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -532,6 +566,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequestPushProviderType 
 }
 
 impl crate::request::QueryValue for UpsertPushTemplateRequestPushProviderType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -552,6 +587,7 @@ pub struct UpsertPushTemplateResponse {
 
 impl UpsertPushTemplateResponse {
     /// Creates a `UpsertPushTemplateResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -593,6 +629,7 @@ pub struct CheckPushRequest {
 impl CheckPushRequest {
     /// Sets `message_id` to `Some(message_id)`: Message to render the push for.
     #[must_use]
+    #[inline]
     pub fn message_id(mut self, message_id: impl Into<String>) -> Self {
         self.message_id = Some(message_id.into());
         self
@@ -600,6 +637,7 @@ impl CheckPushRequest {
 
     /// Sets `apn_template` to `Some(apn_template)`: APNs template to try instead of the stored one.
     #[must_use]
+    #[inline]
     pub fn apn_template(mut self, apn_template: impl Into<String>) -> Self {
         self.apn_template = Some(apn_template.into());
         self
@@ -607,6 +645,7 @@ impl CheckPushRequest {
 
     /// Sets `firebase_template` to `Some(firebase_template)`: Firebase notification template to try instead of the stored one.
     #[must_use]
+    #[inline]
     pub fn firebase_template(mut self, firebase_template: impl Into<String>) -> Self {
         self.firebase_template = Some(firebase_template.into());
         self
@@ -614,6 +653,7 @@ impl CheckPushRequest {
 
     /// Sets `firebase_data_template` to `Some(firebase_data_template)`: Firebase data template to try instead of the stored one.
     #[must_use]
+    #[inline]
     pub fn firebase_data_template(
         mut self,
         firebase_data_template: impl Into<String>,
@@ -624,6 +664,7 @@ impl CheckPushRequest {
 
     /// Sets `skip_devices` to `Some(skip_devices)`: Only render the templates; do not send to the user's devices.
     #[must_use]
+    #[inline]
     pub fn skip_devices(mut self, skip_devices: bool) -> Self {
         self.skip_devices = Some(skip_devices);
         self
@@ -631,6 +672,7 @@ impl CheckPushRequest {
 
     /// Sets `push_provider_type` to `Some(push_provider_type)`: Kind of push provider to test.
     #[must_use]
+    #[inline]
     pub fn push_provider_type(mut self, push_provider_type: impl Into<String>) -> Self {
         self.push_provider_type = Some(push_provider_type.into());
         self
@@ -638,6 +680,7 @@ impl CheckPushRequest {
 
     /// Sets `push_provider_name` to `Some(push_provider_name)`: Name of the push provider configuration to test.
     #[must_use]
+    #[inline]
     pub fn push_provider_name(mut self, push_provider_name: impl Into<String>) -> Self {
         self.push_provider_name = Some(push_provider_name.into());
         self
@@ -645,6 +688,7 @@ impl CheckPushRequest {
 
     /// Sets `event_type` to `Some(event_type)`: Event type to render the push for.
     #[must_use]
+    #[inline]
     pub fn event_type(mut self, event_type: CheckPushRequestEventType) -> Self {
         self.event_type = Some(event_type);
         self
@@ -652,6 +696,7 @@ impl CheckPushRequest {
 
     /// Sets `user_id` to `Some(user_id)`: User whose devices receive the test push.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -659,6 +704,7 @@ impl CheckPushRequest {
 
     /// Sets `user` to `Some(user)`: User whose devices receive the test push.
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -667,6 +713,7 @@ impl CheckPushRequest {
 
 /// Event type to render the push for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CheckPushRequestEventType {
     /// `message.new`
     MessageNew,
@@ -678,12 +725,14 @@ pub enum CheckPushRequestEventType {
     ReactionUpdated,
     /// `notification.reminder_due`
     NotificationReminderDue,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CheckPushRequestEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageNew => "message.new",
@@ -691,11 +740,12 @@ impl CheckPushRequestEventType {
             Self::ReactionNew => "reaction.new",
             Self::ReactionUpdated => "reaction.updated",
             Self::NotificationReminderDue => "notification.reminder_due",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "message.new" => Some(Self::MessageNew),
@@ -709,19 +759,23 @@ impl CheckPushRequestEventType {
 }
 
 impl From<&str> for CheckPushRequestEventType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CheckPushRequestEventType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CheckPushRequestEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -747,6 +801,7 @@ impl<'de> serde::Deserialize<'de> for CheckPushRequestEventType {
 }
 
 impl crate::request::QueryValue for CheckPushRequestEventType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -779,6 +834,7 @@ pub struct CheckPushResponse {
 
 impl CheckPushResponse {
     /// Creates a `CheckPushResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             device_errors: None,
@@ -828,6 +884,7 @@ pub struct CheckSnsResponse {
 
 impl CheckSnsResponse {
     /// Creates a `CheckSnsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(status: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             status: status.into(),
@@ -873,6 +930,7 @@ pub struct CheckSqsResponse {
 
 impl CheckSqsResponse {
     /// Creates a `CheckSqsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(status: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             status: status.into(),
@@ -914,6 +972,7 @@ pub struct PushPreferenceInput {
 impl PushPreferenceInput {
     /// Sets `user_id` to `Some(user_id)`: User the preferences are for.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -921,6 +980,7 @@ impl PushPreferenceInput {
 
     /// Sets `channel_cid` to `Some(channel_cid)`: Channel CID (`type:id`).
     #[must_use]
+    #[inline]
     pub fn channel_cid(mut self, channel_cid: impl Into<String>) -> Self {
         self.channel_cid = Some(channel_cid.into());
         self
@@ -928,6 +988,7 @@ impl PushPreferenceInput {
 
     /// Sets `chat_level` to `Some(chat_level)`: Which chat messages trigger a push; `default` falls back to the app or channel type setting.
     #[must_use]
+    #[inline]
     pub fn chat_level(mut self, chat_level: PushPreferenceInputChatLevel) -> Self {
         self.chat_level = Some(chat_level);
         self
@@ -935,6 +996,7 @@ impl PushPreferenceInput {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Preferences per kind of chat message.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferencesInput) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -942,6 +1004,7 @@ impl PushPreferenceInput {
 
     /// Sets `call_level` to `Some(call_level)`: Whether calls trigger a push.
     #[must_use]
+    #[inline]
     pub fn call_level(mut self, call_level: PushPreferenceInputCallLevel) -> Self {
         self.call_level = Some(call_level);
         self
@@ -949,6 +1012,7 @@ impl PushPreferenceInput {
 
     /// Sets `feeds_level` to `Some(feeds_level)`: Whether activity feed events trigger a push.
     #[must_use]
+    #[inline]
     pub fn feeds_level(mut self, feeds_level: PushPreferenceInputFeedsLevel) -> Self {
         self.feeds_level = Some(feeds_level);
         self
@@ -956,6 +1020,7 @@ impl PushPreferenceInput {
 
     /// Sets `feeds_preferences` to `Some(feeds_preferences)`: Preferences per kind of activity feed event.
     #[must_use]
+    #[inline]
     pub fn feeds_preferences(mut self, feeds_preferences: FeedsPreferences) -> Self {
         self.feeds_preferences = Some(feeds_preferences);
         self
@@ -963,6 +1028,7 @@ impl PushPreferenceInput {
 
     /// Sets `disabled_until` to `Some(disabled_until)`: Pause pushes until this time.
     #[must_use]
+    #[inline]
     pub fn disabled_until(
         mut self,
         disabled_until: chrono::DateTime<chrono::Utc>,
@@ -973,6 +1039,7 @@ impl PushPreferenceInput {
 
     /// Sets `remove_disable` to `Some(remove_disable)`: Lift an earlier pause.
     #[must_use]
+    #[inline]
     pub fn remove_disable(mut self, remove_disable: bool) -> Self {
         self.remove_disable = Some(remove_disable);
         self
@@ -981,6 +1048,7 @@ impl PushPreferenceInput {
 
 /// Which chat messages trigger a push; `default` falls back to the app or channel type setting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushPreferenceInputChatLevel {
     /// `all`
     All,
@@ -994,12 +1062,14 @@ pub enum PushPreferenceInputChatLevel {
     None,
     /// `default`
     Default,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushPreferenceInputChatLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -1008,11 +1078,12 @@ impl PushPreferenceInputChatLevel {
             Self::AllMentions => "all_mentions",
             Self::None => "none",
             Self::Default => "default",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1027,19 +1098,23 @@ impl PushPreferenceInputChatLevel {
 }
 
 impl From<&str> for PushPreferenceInputChatLevel {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushPreferenceInputChatLevel {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushPreferenceInputChatLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1065,6 +1140,7 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputChatLevel {
 }
 
 impl crate::request::QueryValue for PushPreferenceInputChatLevel {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1072,6 +1148,7 @@ impl crate::request::QueryValue for PushPreferenceInputChatLevel {
 
 /// Whether calls trigger a push.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushPreferenceInputCallLevel {
     /// `all`
     All,
@@ -1079,22 +1156,25 @@ pub enum PushPreferenceInputCallLevel {
     None,
     /// `default`
     Default,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushPreferenceInputCallLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
             Self::Default => "default",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1106,19 +1186,23 @@ impl PushPreferenceInputCallLevel {
 }
 
 impl From<&str> for PushPreferenceInputCallLevel {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushPreferenceInputCallLevel {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushPreferenceInputCallLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1144,6 +1228,7 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputCallLevel {
 }
 
 impl crate::request::QueryValue for PushPreferenceInputCallLevel {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1151,6 +1236,7 @@ impl crate::request::QueryValue for PushPreferenceInputCallLevel {
 
 /// Whether activity feed events trigger a push.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushPreferenceInputFeedsLevel {
     /// `all`
     All,
@@ -1158,22 +1244,25 @@ pub enum PushPreferenceInputFeedsLevel {
     None,
     /// `default`
     Default,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushPreferenceInputFeedsLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
             Self::Default => "default",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1185,19 +1274,23 @@ impl PushPreferenceInputFeedsLevel {
 }
 
 impl From<&str> for PushPreferenceInputFeedsLevel {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushPreferenceInputFeedsLevel {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushPreferenceInputFeedsLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1223,12 +1316,15 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputFeedsLevel {
 }
 
 impl crate::request::QueryValue for PushPreferenceInputFeedsLevel {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// A push provider configuration of the app.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushProviderResponse {
     /// Name of the configuration.
@@ -1291,48 +1387,6 @@ pub struct PushProviderResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl PushProviderResponse {
-    /// Creates a `PushProviderResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        type_: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            type_: type_.into(),
-            description: None,
-            created_at,
-            updated_at,
-            disabled_at: None,
-            disabled_reason: None,
-            apn_auth_key: None,
-            apn_key_id: None,
-            apn_p12_cert: None,
-            apn_team_id: None,
-            apn_topic: None,
-            apn_auth_type: None,
-            apn_development: None,
-            apn_host: None,
-            apn_sandbox_certificate: None,
-            apn_supports_voip_notifications: None,
-            apn_supports_remote_notifications: None,
-            firebase_server_key: None,
-            firebase_credentials: None,
-            firebase_data_template: None,
-            firebase_notification_template: None,
-            firebase_apn_template: None,
-            firebase_host: None,
-            huawei_app_id: None,
-            huawei_app_secret: None,
-            xiaomi_package_name: None,
-            xiaomi_app_secret: None,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// A push provider configuration to store.
@@ -1400,6 +1454,7 @@ pub struct PushProviderRequest {
 
 impl PushProviderRequest {
     /// Creates a `PushProviderRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1432,6 +1487,7 @@ impl PushProviderRequest {
 
     /// Sets `type_` to `Some(type_)`: Kind of provider: `apn`, `firebase`, `huawei` or `xiaomi`.
     #[must_use]
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
@@ -1441,6 +1497,7 @@ impl PushProviderRequest {
     ///
     /// At most 128 characters.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -1448,6 +1505,7 @@ impl PushProviderRequest {
 
     /// Sets `disabled_at` to `Some(disabled_at)`: Disable the configuration from this time.
     #[must_use]
+    #[inline]
     pub fn disabled_at(mut self, disabled_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.disabled_at = Some(disabled_at);
         self
@@ -1457,6 +1515,7 @@ impl PushProviderRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn disabled_reason(mut self, disabled_reason: impl Into<String>) -> Self {
         self.disabled_reason = Some(disabled_reason.into());
         self
@@ -1464,6 +1523,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_auth_key` to `Some(apn_auth_key)`: APNs token authentication key (`.p8` content).
     #[must_use]
+    #[inline]
     pub fn apn_auth_key(mut self, apn_auth_key: impl Into<String>) -> Self {
         self.apn_auth_key = Some(apn_auth_key.into());
         self
@@ -1471,6 +1531,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_key_id` to `Some(apn_key_id)`: ID of the APNs authentication key.
     #[must_use]
+    #[inline]
     pub fn apn_key_id(mut self, apn_key_id: impl Into<String>) -> Self {
         self.apn_key_id = Some(apn_key_id.into());
         self
@@ -1478,6 +1539,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_p12_cert` to `Some(apn_p12_cert)`: APNs certificate (`.p12`) for certificate authentication.
     #[must_use]
+    #[inline]
     pub fn apn_p12_cert(mut self, apn_p12_cert: impl Into<String>) -> Self {
         self.apn_p12_cert = Some(apn_p12_cert.into());
         self
@@ -1485,6 +1547,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_team_id` to `Some(apn_team_id)`: Apple developer team ID.
     #[must_use]
+    #[inline]
     pub fn apn_team_id(mut self, apn_team_id: impl Into<String>) -> Self {
         self.apn_team_id = Some(apn_team_id.into());
         self
@@ -1492,6 +1555,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_topic` to `Some(apn_topic)`: APNs topic (usually the app's bundle ID).
     #[must_use]
+    #[inline]
     pub fn apn_topic(mut self, apn_topic: impl Into<String>) -> Self {
         self.apn_topic = Some(apn_topic.into());
         self
@@ -1499,6 +1563,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_auth_type` to `Some(apn_auth_type)`: How APNs authentication works: by token or by certificate.
     #[must_use]
+    #[inline]
     pub fn apn_auth_type(mut self, apn_auth_type: impl Into<String>) -> Self {
         self.apn_auth_type = Some(apn_auth_type.into());
         self
@@ -1506,6 +1571,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_development` to `Some(apn_development)`: Use the APNs development (sandbox) environment.
     #[must_use]
+    #[inline]
     pub fn apn_development(mut self, apn_development: bool) -> Self {
         self.apn_development = Some(apn_development);
         self
@@ -1513,6 +1579,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_host` to `Some(apn_host)`: APNs host to send to.
     #[must_use]
+    #[inline]
     pub fn apn_host(mut self, apn_host: impl Into<String>) -> Self {
         self.apn_host = Some(apn_host.into());
         self
@@ -1520,6 +1587,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_notification_template` to `Some(apn_notification_template)`: Template of the APNs payload.
     #[must_use]
+    #[inline]
     pub fn apn_notification_template(
         mut self,
         apn_notification_template: impl Into<String>,
@@ -1530,6 +1598,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_server_key` to `Some(firebase_server_key)`: Legacy Firebase server key.
     #[must_use]
+    #[inline]
     pub fn firebase_server_key(
         mut self,
         firebase_server_key: impl Into<String>,
@@ -1540,6 +1609,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_credentials` to `Some(firebase_credentials)`: Firebase service account credentials (JSON).
     #[must_use]
+    #[inline]
     pub fn firebase_credentials(
         mut self,
         firebase_credentials: impl Into<String>,
@@ -1550,6 +1620,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_data_template` to `Some(firebase_data_template)`: Template of the Firebase data payload.
     #[must_use]
+    #[inline]
     pub fn firebase_data_template(
         mut self,
         firebase_data_template: impl Into<String>,
@@ -1560,6 +1631,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_notification_template` to `Some(firebase_notification_template)`: Template of the Firebase notification payload.
     #[must_use]
+    #[inline]
     pub fn firebase_notification_template(
         mut self,
         firebase_notification_template: impl Into<String>,
@@ -1572,6 +1644,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_apn_template` to `Some(firebase_apn_template)`: Template of the APNs part of Firebase messages.
     #[must_use]
+    #[inline]
     pub fn firebase_apn_template(
         mut self,
         firebase_apn_template: impl Into<String>,
@@ -1582,6 +1655,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_host` to `Some(firebase_host)`: Firebase host to send to.
     #[must_use]
+    #[inline]
     pub fn firebase_host(mut self, firebase_host: impl Into<String>) -> Self {
         self.firebase_host = Some(firebase_host.into());
         self
@@ -1589,6 +1663,7 @@ impl PushProviderRequest {
 
     /// Sets `huawei_app_id` to `Some(huawei_app_id)`: Huawei app ID.
     #[must_use]
+    #[inline]
     pub fn huawei_app_id(mut self, huawei_app_id: impl Into<String>) -> Self {
         self.huawei_app_id = Some(huawei_app_id.into());
         self
@@ -1596,6 +1671,7 @@ impl PushProviderRequest {
 
     /// Sets `huawei_app_secret` to `Some(huawei_app_secret)`: Huawei app secret.
     #[must_use]
+    #[inline]
     pub fn huawei_app_secret(mut self, huawei_app_secret: impl Into<String>) -> Self {
         self.huawei_app_secret = Some(huawei_app_secret.into());
         self
@@ -1603,6 +1679,7 @@ impl PushProviderRequest {
 
     /// Sets `xiaomi_package_name` to `Some(xiaomi_package_name)`: Android package name registered with Xiaomi.
     #[must_use]
+    #[inline]
     pub fn xiaomi_package_name(
         mut self,
         xiaomi_package_name: impl Into<String>,
@@ -1613,6 +1690,7 @@ impl PushProviderRequest {
 
     /// Sets `xiaomi_app_secret` to `Some(xiaomi_app_secret)`: Xiaomi app secret.
     #[must_use]
+    #[inline]
     pub fn xiaomi_app_secret(mut self, xiaomi_app_secret: impl Into<String>) -> Self {
         self.xiaomi_app_secret = Some(xiaomi_app_secret.into());
         self
@@ -1620,6 +1698,8 @@ impl PushProviderRequest {
 }
 
 /// The push template of one event type for one push provider.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushTemplateResponse {
     /// Internal ID of the push provider configuration.
@@ -1640,27 +1720,6 @@ pub struct PushTemplateResponse {
     pub __wire: crate::WireState,
 }
 
-impl PushTemplateResponse {
-    /// Creates a `PushTemplateResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        push_provider_internal_id: impl Into<String>,
-        enable_push: bool,
-        event_type: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            push_provider_internal_id: push_provider_internal_id.into(),
-            enable_push,
-            event_type: event_type.into(),
-            template: None,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Why sending a test push to a device failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeviceErrorInfo {
@@ -1678,6 +1737,7 @@ pub struct DeviceErrorInfo {
 
 impl DeviceErrorInfo {
     /// Creates a `DeviceErrorInfo` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         provider: impl Into<String>,
         provider_name: impl Into<String>,
@@ -1717,26 +1777,30 @@ pub struct ChatPreferencesInput {
 
 /// Preference for anything not set below.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputDefaultPreference {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputDefaultPreference {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1747,19 +1811,23 @@ impl ChatPreferencesInputDefaultPreference {
 }
 
 impl From<&str> for ChatPreferencesInputDefaultPreference {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputDefaultPreference {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputDefaultPreference {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1785,6 +1853,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputDefaultPreference {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputDefaultPreference {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1792,26 +1861,30 @@ impl crate::request::QueryValue for ChatPreferencesInputDefaultPreference {
 
 /// Preference for mentions of the user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputDirectMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputDirectMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1822,19 +1895,23 @@ impl ChatPreferencesInputDirectMentions {
 }
 
 impl From<&str> for ChatPreferencesInputDirectMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputDirectMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputDirectMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1860,6 +1937,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputDirectMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputDirectMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1867,26 +1945,30 @@ impl crate::request::QueryValue for ChatPreferencesInputDirectMentions {
 
 /// Preference for mentions of a role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputRoleMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputRoleMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1897,19 +1979,23 @@ impl ChatPreferencesInputRoleMentions {
 }
 
 impl From<&str> for ChatPreferencesInputRoleMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputRoleMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputRoleMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1935,6 +2021,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputRoleMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputRoleMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1942,26 +2029,30 @@ impl crate::request::QueryValue for ChatPreferencesInputRoleMentions {
 
 /// Preference for mentions of a user group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputGroupMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputGroupMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1972,19 +2063,23 @@ impl ChatPreferencesInputGroupMentions {
 }
 
 impl From<&str> for ChatPreferencesInputGroupMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputGroupMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputGroupMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2010,6 +2105,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputGroupMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputGroupMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2017,26 +2113,30 @@ impl crate::request::QueryValue for ChatPreferencesInputGroupMentions {
 
 /// Preference for thread replies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputThreadReplies {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputThreadReplies {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2047,19 +2147,23 @@ impl ChatPreferencesInputThreadReplies {
 }
 
 impl From<&str> for ChatPreferencesInputThreadReplies {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputThreadReplies {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputThreadReplies {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2085,6 +2189,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputThreadReplies {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputThreadReplies {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2092,26 +2197,30 @@ impl crate::request::QueryValue for ChatPreferencesInputThreadReplies {
 
 /// Preference for `@here` mentions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputHereMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputHereMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2122,19 +2231,23 @@ impl ChatPreferencesInputHereMentions {
 }
 
 impl From<&str> for ChatPreferencesInputHereMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputHereMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputHereMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2160,6 +2273,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputHereMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputHereMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2167,26 +2281,30 @@ impl crate::request::QueryValue for ChatPreferencesInputHereMentions {
 
 /// Preference for `@channel` mentions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputChannelMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputChannelMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2197,19 +2315,23 @@ impl ChatPreferencesInputChannelMentions {
 }
 
 impl From<&str> for ChatPreferencesInputChannelMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputChannelMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputChannelMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2235,6 +2357,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputChannelMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputChannelMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2268,6 +2391,7 @@ pub struct FeedsPreferences {
 impl FeedsPreferences {
     /// Sets `follow` to `Some(follow)`: Preference for new followers.
     #[must_use]
+    #[inline]
     pub fn follow(mut self, follow: FeedsPreferencesFollow) -> Self {
         self.follow = Some(follow);
         self
@@ -2275,6 +2399,7 @@ impl FeedsPreferences {
 
     /// Sets `comment` to `Some(comment)`: Preference for comments.
     #[must_use]
+    #[inline]
     pub fn comment(mut self, comment: FeedsPreferencesComment) -> Self {
         self.comment = Some(comment);
         self
@@ -2282,6 +2407,7 @@ impl FeedsPreferences {
 
     /// Sets `reaction` to `Some(reaction)`: Preference for reactions to activities.
     #[must_use]
+    #[inline]
     pub fn reaction(mut self, reaction: FeedsPreferencesReaction) -> Self {
         self.reaction = Some(reaction);
         self
@@ -2289,6 +2415,7 @@ impl FeedsPreferences {
 
     /// Sets `comment_reaction` to `Some(comment_reaction)`: Preference for reactions to comments.
     #[must_use]
+    #[inline]
     pub fn comment_reaction(
         mut self,
         comment_reaction: FeedsPreferencesCommentReaction,
@@ -2299,6 +2426,7 @@ impl FeedsPreferences {
 
     /// Sets `comment_reply` to `Some(comment_reply)`: Preference for replies to comments.
     #[must_use]
+    #[inline]
     pub fn comment_reply(mut self, comment_reply: FeedsPreferencesCommentReply) -> Self {
         self.comment_reply = Some(comment_reply);
         self
@@ -2306,6 +2434,7 @@ impl FeedsPreferences {
 
     /// Sets `comment_mention` to `Some(comment_mention)`: Preference for mentions in comments.
     #[must_use]
+    #[inline]
     pub fn comment_mention(
         mut self,
         comment_mention: FeedsPreferencesCommentMention,
@@ -2316,6 +2445,7 @@ impl FeedsPreferences {
 
     /// Sets `mention` to `Some(mention)`: Preference for mentions in activities.
     #[must_use]
+    #[inline]
     pub fn mention(mut self, mention: FeedsPreferencesMention) -> Self {
         self.mention = Some(mention);
         self
@@ -2323,6 +2453,7 @@ impl FeedsPreferences {
 
     /// Sets `custom_activity_types` to `Some(custom_activity_types)`: Preferences by custom activity type.
     #[must_use]
+    #[inline]
     pub fn custom_activity_types(
         mut self,
         custom_activity_types: std::collections::BTreeMap<String, String>,
@@ -2334,26 +2465,30 @@ impl FeedsPreferences {
 
 /// Preference for new followers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesFollow {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesFollow {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2364,19 +2499,23 @@ impl FeedsPreferencesFollow {
 }
 
 impl From<&str> for FeedsPreferencesFollow {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesFollow {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesFollow {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2402,6 +2541,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesFollow {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesFollow {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2409,26 +2549,30 @@ impl crate::request::QueryValue for FeedsPreferencesFollow {
 
 /// Preference for comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesComment {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesComment {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2439,19 +2583,23 @@ impl FeedsPreferencesComment {
 }
 
 impl From<&str> for FeedsPreferencesComment {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesComment {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesComment {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2477,6 +2625,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesComment {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesComment {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2484,26 +2633,30 @@ impl crate::request::QueryValue for FeedsPreferencesComment {
 
 /// Preference for reactions to activities.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesReaction {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesReaction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2514,19 +2667,23 @@ impl FeedsPreferencesReaction {
 }
 
 impl From<&str> for FeedsPreferencesReaction {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesReaction {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesReaction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2552,6 +2709,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesReaction {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesReaction {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2559,26 +2717,30 @@ impl crate::request::QueryValue for FeedsPreferencesReaction {
 
 /// Preference for reactions to comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesCommentReaction {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesCommentReaction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2589,19 +2751,23 @@ impl FeedsPreferencesCommentReaction {
 }
 
 impl From<&str> for FeedsPreferencesCommentReaction {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesCommentReaction {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesCommentReaction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2627,6 +2793,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentReaction {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesCommentReaction {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2634,26 +2801,30 @@ impl crate::request::QueryValue for FeedsPreferencesCommentReaction {
 
 /// Preference for replies to comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesCommentReply {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesCommentReply {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2664,19 +2835,23 @@ impl FeedsPreferencesCommentReply {
 }
 
 impl From<&str> for FeedsPreferencesCommentReply {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesCommentReply {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesCommentReply {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2702,6 +2877,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentReply {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesCommentReply {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2709,26 +2885,30 @@ impl crate::request::QueryValue for FeedsPreferencesCommentReply {
 
 /// Preference for mentions in comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesCommentMention {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesCommentMention {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2739,19 +2919,23 @@ impl FeedsPreferencesCommentMention {
 }
 
 impl From<&str> for FeedsPreferencesCommentMention {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesCommentMention {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesCommentMention {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2777,6 +2961,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentMention {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesCommentMention {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2784,26 +2969,30 @@ impl crate::request::QueryValue for FeedsPreferencesCommentMention {
 
 /// Preference for mentions in activities.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesMention {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesMention {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2814,19 +3003,23 @@ impl FeedsPreferencesMention {
 }
 
 impl From<&str> for FeedsPreferencesMention {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesMention {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesMention {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2852,6 +3045,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesMention {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesMention {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2943,6 +3137,7 @@ pub struct ChannelPushPreferencesResponse {
 
 /// Which messages trigger push notifications.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushLevel {
     /// `all`
     All,
@@ -2954,12 +3149,14 @@ pub enum PushLevel {
     DirectMentions,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -2967,11 +3164,12 @@ impl PushLevel {
             Self::Mentions => "mentions",
             Self::DirectMentions => "direct_mentions",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2985,19 +3183,23 @@ impl PushLevel {
 }
 
 impl From<&str> for PushLevel {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushLevel {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3023,6 +3225,7 @@ impl<'de> serde::Deserialize<'de> for PushLevel {
 }
 
 impl crate::request::QueryValue for PushLevel {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3030,6 +3233,7 @@ impl crate::request::QueryValue for PushLevel {
 
 /// Type of the push provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletePushProviderType {
     /// `apn`
     Apn,
@@ -3039,23 +3243,26 @@ pub enum DeletePushProviderType {
     Huawei,
     /// `xiaomi`
     Xiaomi,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl DeletePushProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Apn => "apn",
             Self::Firebase => "firebase",
             Self::Huawei => "huawei",
             Self::Xiaomi => "xiaomi",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "apn" => Some(Self::Apn),
@@ -3068,19 +3275,23 @@ impl DeletePushProviderType {
 }
 
 impl From<&str> for DeletePushProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for DeletePushProviderType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for DeletePushProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3106,6 +3317,7 @@ impl<'de> serde::Deserialize<'de> for DeletePushProviderType {
 }
 
 impl crate::request::QueryValue for DeletePushProviderType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3113,6 +3325,7 @@ impl crate::request::QueryValue for DeletePushProviderType {
 
 /// Kind of push provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPushTemplatesPushProviderType {
     /// `firebase`
     Firebase,
@@ -3122,23 +3335,26 @@ pub enum GetPushTemplatesPushProviderType {
     Huawei,
     /// `xiaomi`
     Xiaomi,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl GetPushTemplatesPushProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Firebase => "firebase",
             Self::Apn => "apn",
             Self::Huawei => "huawei",
             Self::Xiaomi => "xiaomi",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "firebase" => Some(Self::Firebase),
@@ -3151,19 +3367,23 @@ impl GetPushTemplatesPushProviderType {
 }
 
 impl From<&str> for GetPushTemplatesPushProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for GetPushTemplatesPushProviderType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for GetPushTemplatesPushProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3189,6 +3409,7 @@ impl<'de> serde::Deserialize<'de> for GetPushTemplatesPushProviderType {
 }
 
 impl crate::request::QueryValue for GetPushTemplatesPushProviderType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3212,6 +3433,7 @@ pub struct DeleteDeviceQuery {
 
 impl DeleteDeviceQuery {
     /// Creates a `DeleteDeviceQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(id: String) -> Self {
         Self { id, user_id: None }
     }
@@ -3228,6 +3450,7 @@ pub struct GetPushTemplatesQuery {
 
 impl GetPushTemplatesQuery {
     /// Creates a `GetPushTemplatesQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(push_provider_type: GetPushTemplatesPushProviderType) -> Self {
         Self {
             push_provider_name: None,
@@ -3250,6 +3473,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_devices(
         &self,
         query: &ListDevicesQuery,
@@ -3275,6 +3499,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_device(
         &self,
         body: &CreateDeviceRequest,
@@ -3300,6 +3525,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_device(
         &self,
         query: &DeleteDeviceQuery,
@@ -3326,6 +3552,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_push_notification_preferences(
         &self,
         body: &UpsertPushPreferencesRequest,
@@ -3351,6 +3578,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_push_providers(
         &self,
     ) -> crate::ResponseFuture<'_, ListPushProvidersResponse> {
@@ -3374,6 +3602,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upsert_push_provider(
         &self,
         body: &UpsertPushProviderRequest,
@@ -3399,6 +3628,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_push_provider(
         &self,
         type_: &DeletePushProviderType,
@@ -3424,6 +3654,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_push_templates(
         &self,
         query: &GetPushTemplatesQuery,
@@ -3450,6 +3681,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upsert_push_template(
         &self,
         body: &UpsertPushTemplateRequest,
@@ -3475,6 +3707,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn check_push(
         &self,
         body: &CheckPushRequest,
@@ -3500,6 +3733,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn check_sns(
         &self,
         body: &CheckSnsRequest,
@@ -3525,6 +3759,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn check_sqs(
         &self,
         body: &CheckSqsRequest,

@@ -29,6 +29,7 @@ pub struct SendReactionRequest {
 
 impl SendReactionRequest {
     /// Creates a `SendReactionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(reaction: ReactionRequest) -> Self {
         Self {
             reaction,
@@ -56,6 +57,7 @@ pub struct SendReactionResponse {
 
 impl SendReactionResponse {
     /// Creates a `SendReactionResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message: MessageResponse,
         reaction: ReactionResponse,
@@ -87,6 +89,7 @@ pub struct DeleteReactionResponse {
 
 impl DeleteReactionResponse {
     /// Creates a `DeleteReactionResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message: MessageResponse,
         reaction: ReactionResponse,
@@ -116,6 +119,7 @@ pub struct GetReactionsResponse {
 
 impl GetReactionsResponse {
     /// Creates a `GetReactionsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(reactions: Vec<ReactionResponse>, duration: impl Into<String>) -> Self {
         Self {
             reactions,
@@ -171,6 +175,7 @@ pub struct QueryReactionsResponse {
 
 impl QueryReactionsResponse {
     /// Creates a `QueryReactionsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(reactions: Vec<ReactionResponse>, duration: impl Into<String>) -> Self {
         Self {
             reactions,
@@ -226,6 +231,7 @@ pub struct ReactionDeletedEvent {
 
 impl ReactionDeletedEvent {
     /// Creates a `ReactionDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -296,6 +302,7 @@ pub struct ReactionNewEvent {
 
 impl ReactionNewEvent {
     /// Creates a `ReactionNewEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -323,6 +330,8 @@ impl ReactionNewEvent {
 }
 
 /// Describes a reaction on a message that was changed.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionUpdatedEvent {
     /// The reaction after the change.
@@ -362,35 +371,6 @@ pub struct ReactionUpdatedEvent {
     pub __wire: crate::WireState,
 }
 
-impl ReactionUpdatedEvent {
-    /// Creates a `ReactionUpdatedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-    ) -> Self {
-        Self {
-            reaction: None,
-            message_id: message_id.into(),
-            message,
-            user: None,
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A reaction to add to a message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionRequest {
@@ -419,6 +399,7 @@ pub struct ReactionRequest {
 
 impl ReactionRequest {
     /// Creates a `ReactionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -434,6 +415,8 @@ impl ReactionRequest {
 }
 
 /// A reaction of a user to a message.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionResponse {
     /// ID of the message the reaction is on.
@@ -459,32 +442,9 @@ pub struct ReactionResponse {
     pub __wire: crate::WireState,
 }
 
-impl ReactionResponse {
-    /// Creates a `ReactionResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user: UserResponse,
-        type_: impl Into<String>,
-        score: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            user,
-            type_: type_.into(),
-            score,
-            created_at,
-            updated_at,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Totals of one reaction type on a message.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionGroupResponse {
     /// Number of reactions.
@@ -501,26 +461,6 @@ pub struct ReactionGroupResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ReactionGroupResponse {
-    /// Creates a `ReactionGroupResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        count: i32,
-        sum_scores: i32,
-        first_reaction_at: chrono::DateTime<chrono::Utc>,
-        last_reaction_at: chrono::DateTime<chrono::Utc>,
-        latest_reactions_by: Vec<ReactionGroupUserResponse>,
-    ) -> Self {
-        Self {
-            count,
-            sum_scores,
-            first_reaction_at,
-            last_reaction_at,
-            latest_reactions_by,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// A user who recently added a reaction of a group.
@@ -540,6 +480,7 @@ pub struct ReactionGroupUserResponse {
 
 impl ReactionGroupUserResponse {
     /// Creates a `ReactionGroupUserResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         user_id: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -693,6 +634,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn send_reaction(
         &self,
         id: &str,
@@ -719,6 +661,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_reaction(
         &self,
         id: &str,
@@ -746,6 +689,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_reactions(
         &self,
         id: &str,
@@ -767,6 +711,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn get_reactions_pages(
         &self,
         id: &str,
@@ -803,6 +748,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_reactions(
         &self,
         id: &str,
@@ -823,6 +769,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_reactions_pages(
         &self,
         id: &str,

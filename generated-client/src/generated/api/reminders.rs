@@ -55,6 +55,7 @@ pub struct UpdateReminderResponse {
 
 impl UpdateReminderResponse {
     /// Creates a `UpdateReminderResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(reminder: ReminderResponseData, duration: impl Into<String>) -> Self {
         Self {
             reminder,
@@ -77,6 +78,7 @@ pub struct DeleteReminderResponse {
 
 impl DeleteReminderResponse {
     /// Creates a `DeleteReminderResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -131,6 +133,7 @@ pub struct QueryRemindersResponse {
 
 impl QueryRemindersResponse {
     /// Creates a `QueryRemindersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         reminders: Vec<ReminderResponseData>,
         duration: impl Into<String>,
@@ -146,6 +149,8 @@ impl QueryRemindersResponse {
 }
 
 /// Describes a reminder that a user set on a message.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderCreatedEvent {
     /// When the event happened.
@@ -171,29 +176,9 @@ pub struct ReminderCreatedEvent {
     pub __wire: crate::WireState,
 }
 
-impl ReminderCreatedEvent {
-    /// Creates a `ReminderCreatedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        cid: impl Into<String>,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            cid: cid.into(),
-            parent_id: None,
-            reminder: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a reminder that a user removed from a message.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderDeletedEvent {
     /// When the event happened.
@@ -219,29 +204,9 @@ pub struct ReminderDeletedEvent {
     pub __wire: crate::WireState,
 }
 
-impl ReminderDeletedEvent {
-    /// Creates a `ReminderDeletedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        cid: impl Into<String>,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            cid: cid.into(),
-            parent_id: None,
-            reminder: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a reminder that is due.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderNotificationEvent {
     /// When the event happened.
@@ -267,29 +232,9 @@ pub struct ReminderNotificationEvent {
     pub __wire: crate::WireState,
 }
 
-impl ReminderNotificationEvent {
-    /// Creates a `ReminderNotificationEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        cid: impl Into<String>,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            cid: cid.into(),
-            parent_id: None,
-            reminder: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a reminder that a user changed.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderUpdatedEvent {
     /// When the event happened.
@@ -315,29 +260,9 @@ pub struct ReminderUpdatedEvent {
     pub __wire: crate::WireState,
 }
 
-impl ReminderUpdatedEvent {
-    /// Creates a `ReminderUpdatedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        cid: impl Into<String>,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            cid: cid.into(),
-            parent_id: None,
-            reminder: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A reminder a user set on a message.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderResponseData {
     /// When to remind; absent for a bookmark.
@@ -362,30 +287,6 @@ pub struct ReminderResponseData {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ReminderResponseData {
-    /// Creates a `ReminderResponseData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        channel_cid: impl Into<String>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            remind_at: None,
-            channel_cid: channel_cid.into(),
-            channel: None,
-            message_id: message_id.into(),
-            message: None,
-            user_id: user_id.into(),
-            user: None,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The typed filter of [`QueryRemindersRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
@@ -548,6 +449,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_reminder(
         &self,
         message_id: &str,
@@ -574,6 +476,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_reminder(
         &self,
         message_id: &str,
@@ -600,6 +503,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_reminder(
         &self,
         message_id: &str,
@@ -626,6 +530,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_reminders(
         &self,
         body: &QueryRemindersRequest,
@@ -645,6 +550,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_reminders_pages(
         &self,
         body: &QueryRemindersRequest,

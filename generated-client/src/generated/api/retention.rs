@@ -23,6 +23,7 @@ pub struct GetRetentionPolicyResponse {
 
 impl GetRetentionPolicyResponse {
     /// Creates a `GetRetentionPolicyResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(policies: Vec<RetentionPolicy>, duration: impl Into<String>) -> Self {
         Self {
             policies,
@@ -49,6 +50,7 @@ pub struct SetRetentionPolicyRequest {
 
 impl SetRetentionPolicyRequest {
     /// Creates a `SetRetentionPolicyRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(policy: SetRetentionPolicyRequestPolicy, max_age_hours: i32) -> Self {
         Self {
             policy,
@@ -60,26 +62,30 @@ impl SetRetentionPolicyRequest {
 
 /// `old-messages` deletes old messages, `inactive-channels` deletes channels without recent activity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetRetentionPolicyRequestPolicy {
     /// `old-messages`
     OldMessages,
     /// `inactive-channels`
     InactiveChannels,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl SetRetentionPolicyRequestPolicy {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OldMessages => "old-messages",
             Self::InactiveChannels => "inactive-channels",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "old-messages" => Some(Self::OldMessages),
@@ -90,19 +96,23 @@ impl SetRetentionPolicyRequestPolicy {
 }
 
 impl From<&str> for SetRetentionPolicyRequestPolicy {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for SetRetentionPolicyRequestPolicy {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for SetRetentionPolicyRequestPolicy {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -128,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for SetRetentionPolicyRequestPolicy {
 }
 
 impl crate::request::QueryValue for SetRetentionPolicyRequestPolicy {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -148,6 +159,7 @@ pub struct SetRetentionPolicyResponse {
 
 impl SetRetentionPolicyResponse {
     /// Creates a `SetRetentionPolicyResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(policy: RetentionPolicy, duration: impl Into<String>) -> Self {
         Self {
             policy,
@@ -170,6 +182,7 @@ pub struct DeleteRetentionPolicyRequest {
 
 impl DeleteRetentionPolicyRequest {
     /// Creates a `DeleteRetentionPolicyRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(policy: DeleteRetentionPolicyRequestPolicy) -> Self {
         Self {
             policy,
@@ -180,26 +193,30 @@ impl DeleteRetentionPolicyRequest {
 
 /// The policy to disable.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteRetentionPolicyRequestPolicy {
     /// `old-messages`
     OldMessages,
     /// `inactive-channels`
     InactiveChannels,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl DeleteRetentionPolicyRequestPolicy {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OldMessages => "old-messages",
             Self::InactiveChannels => "inactive-channels",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "old-messages" => Some(Self::OldMessages),
@@ -210,19 +227,23 @@ impl DeleteRetentionPolicyRequestPolicy {
 }
 
 impl From<&str> for DeleteRetentionPolicyRequestPolicy {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for DeleteRetentionPolicyRequestPolicy {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for DeleteRetentionPolicyRequestPolicy {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -248,6 +269,7 @@ impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyRequestPolicy {
 }
 
 impl crate::request::QueryValue for DeleteRetentionPolicyRequestPolicy {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -266,6 +288,7 @@ pub struct DeleteRetentionPolicyResponse {
 
 impl DeleteRetentionPolicyResponse {
     /// Creates a `DeleteRetentionPolicyResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -316,6 +339,7 @@ pub struct GetRetentionPolicyRunsResponse {
 
 impl GetRetentionPolicyRunsResponse {
     /// Creates a `GetRetentionPolicyRunsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(runs: Vec<RetentionRunResponse>, duration: impl Into<String>) -> Self {
         Self {
             runs,
@@ -328,6 +352,8 @@ impl GetRetentionPolicyRunsResponse {
 }
 
 /// A retention policy enabled for an app.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RetentionPolicy {
     /// Internal ID of the app.
@@ -344,25 +370,9 @@ pub struct RetentionPolicy {
     pub __wire: crate::WireState,
 }
 
-impl RetentionPolicy {
-    /// Creates a `RetentionPolicy` from its required fields; the optional ones are `None`.
-    pub fn new(
-        app_pk: i64,
-        policy: impl Into<String>,
-        config: PolicyConfig,
-        enabled_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            app_pk,
-            policy: policy.into(),
-            config,
-            enabled_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One run of a retention policy and what it deleted.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RetentionRunResponse {
     /// Internal ID of the app.
@@ -379,24 +389,6 @@ pub struct RetentionRunResponse {
     pub __wire: crate::WireState,
 }
 
-impl RetentionRunResponse {
-    /// Creates a `RetentionRunResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        app_pk: i64,
-        policy: impl Into<String>,
-        date: impl Into<String>,
-        stats: RunStats,
-    ) -> Self {
-        Self {
-            app_pk,
-            policy: policy.into(),
-            date: date.into(),
-            stats,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Settings of a retention policy.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicyConfig {
@@ -410,6 +402,7 @@ pub struct PolicyConfig {
 
 impl PolicyConfig {
     /// Creates a `PolicyConfig` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(max_age_hours: i32) -> Self {
         Self {
             max_age_hours,
@@ -545,6 +538,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_retention_policy(
         &self,
     ) -> crate::ResponseFuture<'_, GetRetentionPolicyResponse> {
@@ -568,6 +562,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn set_retention_policy(
         &self,
         body: &SetRetentionPolicyRequest,
@@ -593,6 +588,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_retention_policy(
         &self,
         body: &DeleteRetentionPolicyRequest,
@@ -618,6 +614,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_retention_policy_runs(
         &self,
         body: &GetRetentionPolicyRunsRequest,
@@ -637,6 +634,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn get_retention_policy_runs_pages(
         &self,
         body: &GetRetentionPolicyRunsRequest,

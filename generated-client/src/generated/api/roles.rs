@@ -23,6 +23,7 @@ pub struct ListPermissionsResponse {
 
 impl ListPermissionsResponse {
     /// Creates a `ListPermissionsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(permissions: Vec<Permission>, duration: impl Into<String>) -> Self {
         Self {
             permissions,
@@ -33,6 +34,8 @@ impl ListPermissionsResponse {
 }
 
 /// A new custom permission.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePermissionRequest {
     /// ID of the permission, unique in the app.
@@ -61,27 +64,6 @@ pub struct CreatePermissionRequest {
     pub __wire: crate::WireState,
 }
 
-impl CreatePermissionRequest {
-    /// Creates a `CreatePermissionRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        action: impl Into<String>,
-        condition: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            description: None,
-            action: action.into(),
-            owner: None,
-            same_team: None,
-            condition,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The requested permission.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCustomPermissionResponse {
@@ -97,6 +79,7 @@ pub struct GetCustomPermissionResponse {
 
 impl GetCustomPermissionResponse {
     /// Creates a `GetCustomPermissionResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(permission: Permission, duration: impl Into<String>) -> Self {
         Self {
             permission,
@@ -133,6 +116,7 @@ pub struct PermissionRequest {
 
 impl PermissionRequest {
     /// Creates a `PermissionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         action: impl Into<String>,
@@ -165,6 +149,7 @@ pub struct ListRolesResponse {
 
 impl ListRolesResponse {
     /// Creates a `ListRolesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(roles: Vec<Role>, duration: impl Into<String>) -> Self {
         Self {
             roles,
@@ -189,6 +174,7 @@ pub struct CreateRoleRequest {
 
 impl CreateRoleRequest {
     /// Creates a `CreateRoleRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -212,6 +198,7 @@ pub struct CreateRoleResponse {
 
 impl CreateRoleResponse {
     /// Creates a `CreateRoleResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>, role: Role) -> Self {
         Self {
             duration: duration.into(),
@@ -236,6 +223,7 @@ pub struct SearchRolesResponse {
 
 impl SearchRolesResponse {
     /// Creates a `SearchRolesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>, roles: Vec<Role>) -> Self {
         Self {
             duration: duration.into(),
@@ -246,6 +234,8 @@ impl SearchRolesResponse {
 }
 
 /// A permission that can be granted to roles.
+///
+/// Build one with a struct literal that sets its 10 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Permission {
     /// Permission ID, used in grants.
@@ -276,39 +266,9 @@ pub struct Permission {
     pub __wire: crate::WireState,
 }
 
-impl Permission {
-    /// Creates a `Permission` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        action: impl Into<String>,
-        owner: bool,
-        same_team: bool,
-        custom: bool,
-        level: impl Into<String>,
-        owner_resource: impl Into<String>,
-        tags: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            description: description.into(),
-            action: action.into(),
-            owner,
-            same_team,
-            condition: None,
-            custom,
-            level: level.into(),
-            owner_resource: owner_resource.into(),
-            tags,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A role that users or channel members can have.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Role {
     /// Role name.
@@ -327,48 +287,32 @@ pub struct Role {
     pub __wire: crate::WireState,
 }
 
-impl Role {
-    /// Creates a `Role` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        custom: bool,
-        scopes: Vec<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            custom,
-            scopes,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Only return roles of this kind (`user` or `channel` roles).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchRolesRoleType {
     /// `user`
     User,
     /// `channel`
     Channel,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl SearchRolesRoleType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
             Self::Channel => "channel",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "user" => Some(Self::User),
@@ -379,19 +323,23 @@ impl SearchRolesRoleType {
 }
 
 impl From<&str> for SearchRolesRoleType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for SearchRolesRoleType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for SearchRolesRoleType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -417,6 +365,7 @@ impl<'de> serde::Deserialize<'de> for SearchRolesRoleType {
 }
 
 impl crate::request::QueryValue for SearchRolesRoleType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -443,6 +392,7 @@ pub struct SearchRolesQuery {
 
 impl SearchRolesQuery {
     /// Creates a `SearchRolesQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(query: String) -> Self {
         Self {
             query,
@@ -468,6 +418,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_permissions(
         &self,
     ) -> crate::ResponseFuture<'_, ListPermissionsResponse> {
@@ -491,6 +442,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_permission(
         &self,
         body: &CreatePermissionRequest,
@@ -516,6 +468,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_permission(
         &self,
         id: &str,
@@ -540,6 +493,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_permission(
         &self,
         id: &str,
@@ -566,6 +520,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_permission(&self, id: &str) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_PERMISSION,
@@ -587,6 +542,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_roles(&self) -> crate::ResponseFuture<'_, ListRolesResponse> {
         let request = crate::request::Request::new(&crate::operations::LIST_ROLES, &[]);
         self.execute(request)
@@ -605,6 +561,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_role(
         &self,
         body: &CreateRoleRequest,
@@ -630,6 +587,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn search_roles(
         &self,
         query: &SearchRolesQuery,
@@ -659,6 +617,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_role(&self, name: &str) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_ROLE,

@@ -39,6 +39,7 @@ pub struct CreateSegmentRequest {
 
 impl CreateSegmentRequest {
     /// Creates a `CreateSegmentRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: CreateSegmentRequestType) -> Self {
         Self {
             id: None,
@@ -55,26 +56,30 @@ impl CreateSegmentRequest {
 
 /// Whether the segment holds users or channels.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSegmentRequestType {
     /// `user`
     User,
     /// `channel`
     Channel,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateSegmentRequestType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
             Self::Channel => "channel",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "user" => Some(Self::User),
@@ -85,19 +90,23 @@ impl CreateSegmentRequestType {
 }
 
 impl From<&str> for CreateSegmentRequestType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateSegmentRequestType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateSegmentRequestType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -123,6 +132,7 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentRequestType {
 }
 
 impl crate::request::QueryValue for CreateSegmentRequestType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -143,6 +153,7 @@ pub struct CreateSegmentResponse {
 
 impl CreateSegmentResponse {
     /// Creates a `CreateSegmentResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             segment: None,
@@ -175,6 +186,7 @@ pub struct QuerySegmentsRequest {
 
 impl QuerySegmentsRequest {
     /// Creates a `QuerySegmentsRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(filter: crate::filter::Filter<QuerySegmentsFilter>) -> Self {
         Self {
             filter,
@@ -206,6 +218,7 @@ pub struct QuerySegmentsResponse {
 
 impl QuerySegmentsResponse {
     /// Creates a `QuerySegmentsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(segments: Vec<SegmentResponse>, duration: impl Into<String>) -> Self {
         Self {
             segments,
@@ -232,6 +245,7 @@ pub struct GetSegmentResponse {
 
 impl GetSegmentResponse {
     /// Creates a `GetSegmentResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             segment: None,
@@ -275,6 +289,7 @@ pub struct UpdateSegmentResponse {
 
 impl UpdateSegmentResponse {
     /// Creates a `UpdateSegmentResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(segment: SegmentResponse, duration: impl Into<String>) -> Self {
         Self {
             segment,
@@ -299,6 +314,7 @@ pub struct AddSegmentTargetsRequest {
 
 impl AddSegmentTargetsRequest {
     /// Creates a `AddSegmentTargetsRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(target_ids: Vec<String>) -> Self {
         Self {
             target_ids,
@@ -322,6 +338,7 @@ pub struct DeleteSegmentTargetsRequest {
 
 impl DeleteSegmentTargetsRequest {
     /// Creates a `DeleteSegmentTargetsRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(target_ids: Vec<String>) -> Self {
         Self {
             target_ids,
@@ -370,6 +387,7 @@ pub struct QuerySegmentTargetsResponse {
 
 impl QuerySegmentTargetsResponse {
     /// Creates a `QuerySegmentTargetsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         targets: Vec<SegmentTargetResponse>,
         duration: impl Into<String>,
@@ -385,6 +403,8 @@ impl QuerySegmentTargetsResponse {
 }
 
 /// A segment with its definition and size.
+///
+/// Build one with a struct literal that sets its 11 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentResponse {
     /// Segment ID.
@@ -415,40 +435,9 @@ pub struct SegmentResponse {
     pub __wire: crate::WireState,
 }
 
-impl SegmentResponse {
-    /// Creates a `SegmentResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        type_: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        filter: std::collections::BTreeMap<String, serde_json::Value>,
-        all_users: bool,
-        all_sender_channels: bool,
-        size: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        deleted_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            type_: type_.into(),
-            name: name.into(),
-            description: description.into(),
-            filter,
-            all_users,
-            all_sender_channels,
-            size,
-            created_at,
-            updated_at,
-            deleted_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One user or channel in a segment.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SegmentTargetResponse {
     /// Internal ID of the app.
@@ -463,24 +452,6 @@ pub struct SegmentTargetResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl SegmentTargetResponse {
-    /// Creates a `SegmentTargetResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        app_pk: i32,
-        segment_id: impl Into<String>,
-        target_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            app_pk,
-            segment_id: segment_id.into(),
-            target_id: target_id.into(),
-            created_at,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The typed filter of [`QuerySegmentsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
@@ -638,6 +609,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_segment(
         &self,
         body: &CreateSegmentRequest,
@@ -663,6 +635,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_segments(
         &self,
         body: &QuerySegmentsRequest,
@@ -682,6 +655,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_segments_pages(
         &self,
         body: &QuerySegmentsRequest,
@@ -711,6 +685,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_segment(&self, id: &str) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_SEGMENT,
@@ -732,6 +707,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_segment(
         &self,
         id: &str,
@@ -756,6 +732,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_segment(
         &self,
         id: &str,
@@ -782,6 +759,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn add_segment_targets(
         &self,
         id: &str,
@@ -808,6 +786,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_segment_targets(
         &self,
         id: &str,
@@ -834,6 +813,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn segment_target_exists(
         &self,
         id: &str,
@@ -859,6 +839,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_segment_targets(
         &self,
         id: &str,
@@ -879,6 +860,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_segment_targets_pages(
         &self,
         id: &str,

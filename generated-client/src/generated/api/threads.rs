@@ -61,6 +61,7 @@ impl QueryThreadsRequest {
     ///
     /// Between 0 and 10.
     #[must_use]
+    #[inline]
     pub fn reply_limit(mut self, reply_limit: i32) -> Self {
         self.reply_limit = Some(reply_limit);
         self
@@ -70,6 +71,7 @@ impl QueryThreadsRequest {
     ///
     /// Between 0 and 100.
     #[must_use]
+    #[inline]
     pub fn participant_limit(mut self, participant_limit: i32) -> Self {
         self.participant_limit = Some(participant_limit);
         self
@@ -79,6 +81,7 @@ impl QueryThreadsRequest {
     ///
     /// Between 0 and 100.
     #[must_use]
+    #[inline]
     pub fn member_limit(mut self, member_limit: i32) -> Self {
         self.member_limit = Some(member_limit);
         self
@@ -86,6 +89,7 @@ impl QueryThreadsRequest {
 
     /// Sets `filter` to `Some(filter)`: Filter on thread fields such as `channel_cid`, `parent_message_id`, `created_by_user_id`, `has_unread`, `last_message_at`, `reply_count` or custom data.
     #[must_use]
+    #[inline]
     pub fn filter(mut self, filter: crate::filter::Filter<QueryThreadsFilter>) -> Self {
         self.filter = Some(filter);
         self
@@ -95,6 +99,7 @@ impl QueryThreadsRequest {
     ///
     /// At most 5 items.
     #[must_use]
+    #[inline]
     pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
         self.sort = Some(sort);
         self
@@ -104,6 +109,7 @@ impl QueryThreadsRequest {
     ///
     /// Between 0 and 100.
     #[must_use]
+    #[inline]
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
@@ -111,6 +117,7 @@ impl QueryThreadsRequest {
 
     /// Sets `next` to `Some(next)`: Cursor of the next page, from a previous response.
     #[must_use]
+    #[inline]
     pub fn next(mut self, next: impl Into<String>) -> Self {
         self.next = Some(next.into());
         self
@@ -118,6 +125,7 @@ impl QueryThreadsRequest {
 
     /// Sets `prev` to `Some(prev)`: Cursor of the previous page, from a previous response.
     #[must_use]
+    #[inline]
     pub fn prev(mut self, prev: impl Into<String>) -> Self {
         self.prev = Some(prev.into());
         self
@@ -125,6 +133,7 @@ impl QueryThreadsRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user whose threads to query (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -132,6 +141,7 @@ impl QueryThreadsRequest {
 
     /// Sets `user` to `Some(user)`: User whose threads to query (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -141,6 +151,7 @@ impl QueryThreadsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn watch(mut self, watch: bool) -> Self {
         self.watch = Some(watch);
         self
@@ -166,6 +177,7 @@ pub struct QueryThreadsResponse {
 
 impl QueryThreadsResponse {
     /// Creates a `QueryThreadsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(threads: Vec<ThreadStateResponse>, duration: impl Into<String>) -> Self {
         Self {
             threads,
@@ -192,6 +204,7 @@ pub struct GetThreadResponse {
 
 impl GetThreadResponse {
     /// Creates a `GetThreadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(thread: ThreadStateResponse, duration: impl Into<String>) -> Self {
         Self {
             thread,
@@ -233,6 +246,7 @@ pub struct UpdateThreadPartialResponse {
 
 impl UpdateThreadPartialResponse {
     /// Creates a `UpdateThreadPartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(thread: ThreadResponse, duration: impl Into<String>) -> Self {
         Self {
             thread,
@@ -243,6 +257,8 @@ impl UpdateThreadPartialResponse {
 }
 
 /// Describes a new reply in a thread, sent to the thread's participants.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationThreadMessageNewEvent {
     /// When the event happened.
@@ -290,41 +306,6 @@ pub struct NotificationThreadMessageNewEvent {
     pub __wire: crate::WireState,
 }
 
-impl NotificationThreadMessageNewEvent {
-    /// Creates a `NotificationThreadMessageNewEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-        thread_id: impl Into<String>,
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        watcher_count: i32,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            thread_id: thread_id.into(),
-            message_id: message_id.into(),
-            message,
-            watcher_count,
-            thread_participants: None,
-            team: None,
-            parent_author: None,
-            unread_threads: None,
-            unread_thread_messages: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a thread that was changed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadUpdatedEvent {
@@ -351,6 +332,7 @@ pub struct ThreadUpdatedEvent {
 
 impl ThreadUpdatedEvent {
     /// Creates a `ThreadUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -366,6 +348,8 @@ impl ThreadUpdatedEvent {
 }
 
 /// A thread with its latest replies and read state.
+///
+/// Build one with a struct literal that sets its 10 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadStateResponse {
     /// Channel CID (`type:id`).
@@ -413,47 +397,9 @@ pub struct ThreadStateResponse {
     pub __wire: crate::WireState,
 }
 
-impl ThreadStateResponse {
-    /// Creates a `ThreadStateResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        channel_cid: impl Into<String>,
-        parent_message_id: impl Into<String>,
-        created_by_user_id: impl Into<String>,
-        reply_count: i32,
-        participant_count: i32,
-        active_participant_count: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        title: impl Into<String>,
-        latest_replies: Vec<MessageResponse>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            channel: None,
-            parent_message_id: parent_message_id.into(),
-            parent_message: None,
-            created_by_user_id: created_by_user_id.into(),
-            created_by: None,
-            reply_count,
-            participant_count,
-            active_participant_count,
-            thread_participants: None,
-            last_message_at: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            title: title.into(),
-            latest_replies,
-            read: None,
-            draft: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A thread of replies to a message.
+///
+/// Build one with a struct literal that sets its 9 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadResponse {
     /// Channel CID (`type:id`).
@@ -495,42 +441,6 @@ pub struct ThreadResponse {
     pub __wire: crate::WireState,
 }
 
-impl ThreadResponse {
-    /// Creates a `ThreadResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        channel_cid: impl Into<String>,
-        parent_message_id: impl Into<String>,
-        created_by_user_id: impl Into<String>,
-        reply_count: i32,
-        participant_count: i32,
-        active_participant_count: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        title: impl Into<String>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            channel: None,
-            parent_message_id: parent_message_id.into(),
-            parent_message: None,
-            created_by_user_id: created_by_user_id.into(),
-            created_by: None,
-            reply_count,
-            participant_count,
-            active_participant_count,
-            thread_participants: None,
-            last_message_at: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            title: title.into(),
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A user who takes part in a thread.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadParticipant {
@@ -561,6 +471,7 @@ pub struct ThreadParticipant {
 
 impl ThreadParticipant {
     /// Creates a `ThreadParticipant` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_cid: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -961,6 +872,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_threads(
         &self,
         body: &QueryThreadsRequest,
@@ -980,6 +892,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_threads_pages(
         &self,
         body: &QueryThreadsRequest,
@@ -1010,6 +923,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_thread(
         &self,
         message_id: &str,
@@ -1039,6 +953,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_thread_partial(
         &self,
         message_id: &str,

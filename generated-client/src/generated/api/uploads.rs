@@ -19,6 +19,7 @@ pub struct UploadChannelFileRequest {
 
 impl UploadChannelFileRequest {
     /// Creates a `UploadChannelFileRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self { file, user: None }
     }
@@ -43,6 +44,7 @@ pub struct UploadChannelFileResponse {
 
 impl UploadChannelFileResponse {
     /// Creates a `UploadChannelFileResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             file: None,
@@ -67,6 +69,7 @@ pub struct UploadChannelRequest {
 
 impl UploadChannelRequest {
     /// Creates a `UploadChannelRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self {
             file,
@@ -97,6 +100,7 @@ pub struct UploadChannelResponse {
 
 impl UploadChannelResponse {
     /// Creates a `UploadChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             file: None,
@@ -120,6 +124,7 @@ pub struct FileUploadRequest {
 
 impl FileUploadRequest {
     /// Creates a `FileUploadRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self { file, user: None }
     }
@@ -142,6 +147,7 @@ pub struct FileUploadResponse {
 
 impl FileUploadResponse {
     /// Creates a `FileUploadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             file: None,
@@ -165,6 +171,7 @@ pub struct ImageUploadRequest {
 
 impl ImageUploadRequest {
     /// Creates a `ImageUploadRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self {
             file,
@@ -193,6 +200,7 @@ pub struct ImageUploadResponse {
 
 impl ImageUploadResponse {
     /// Creates a `ImageUploadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             file: None,
@@ -217,6 +225,7 @@ pub struct OnlyUserId {
 
 impl OnlyUserId {
     /// Creates a `OnlyUserId` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -284,6 +293,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upload_channel_file(
         &self,
         type_: &str,
@@ -314,6 +324,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_channel_file(
         &self,
         type_: &str,
@@ -341,6 +352,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upload_channel_image(
         &self,
         type_: &str,
@@ -374,6 +386,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_channel_image(
         &self,
         type_: &str,
@@ -401,6 +414,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upload_file(
         &self,
         body: &FileUploadRequest,
@@ -429,6 +443,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_file(
         &self,
         query: &DeleteFileQuery,
@@ -454,6 +469,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upload_image(
         &self,
         body: &ImageUploadRequest,
@@ -485,6 +501,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_image(
         &self,
         query: &DeleteImageQuery,

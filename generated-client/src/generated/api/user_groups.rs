@@ -23,6 +23,7 @@ pub struct ListUserGroupsResponse {
 
 impl ListUserGroupsResponse {
     /// Creates a `ListUserGroupsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         user_groups: Vec<UserGroupResponse>,
         duration: impl Into<String>,
@@ -66,6 +67,7 @@ pub struct CreateUserGroupRequest {
 
 impl CreateUserGroupRequest {
     /// Creates a `CreateUserGroupRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -93,6 +95,7 @@ pub struct CreateUserGroupResponse {
 
 impl CreateUserGroupResponse {
     /// Creates a `CreateUserGroupResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             user_group: None,
@@ -117,6 +120,7 @@ pub struct SearchUserGroupsResponse {
 
 impl SearchUserGroupsResponse {
     /// Creates a `SearchUserGroupsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         user_groups: Vec<UserGroupResponse>,
         duration: impl Into<String>,
@@ -144,6 +148,7 @@ pub struct GetUserGroupResponse {
 
 impl GetUserGroupResponse {
     /// Creates a `GetUserGroupResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             user_group: None,
@@ -189,6 +194,7 @@ pub struct UpdateUserGroupResponse {
 
 impl UpdateUserGroupResponse {
     /// Creates a `UpdateUserGroupResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             user_group: None,
@@ -219,6 +225,7 @@ pub struct AddUserGroupMembersRequest {
 
 impl AddUserGroupMembersRequest {
     /// Creates a `AddUserGroupMembersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(member_ids: Vec<String>) -> Self {
         Self {
             member_ids,
@@ -244,6 +251,7 @@ pub struct AddUserGroupMembersResponse {
 
 impl AddUserGroupMembersResponse {
     /// Creates a `AddUserGroupMembersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             user_group: None,
@@ -272,6 +280,7 @@ pub struct RemoveUserGroupMembersRequest {
 
 impl RemoveUserGroupMembersRequest {
     /// Creates a `RemoveUserGroupMembersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(member_ids: Vec<String>) -> Self {
         Self {
             member_ids,
@@ -296,6 +305,7 @@ pub struct RemoveUserGroupMembersResponse {
 
 impl RemoveUserGroupMembersResponse {
     /// Creates a `RemoveUserGroupMembersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             user_group: None,
@@ -327,6 +337,7 @@ pub struct UserGroupCreatedEvent {
 
 impl UserGroupCreatedEvent {
     /// Creates a `UserGroupCreatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -361,6 +372,7 @@ pub struct UserGroupDeletedEvent {
 
 impl UserGroupDeletedEvent {
     /// Creates a `UserGroupDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -397,6 +409,7 @@ pub struct UserGroupMemberAddedEvent {
 
 impl UserGroupMemberAddedEvent {
     /// Creates a `UserGroupMemberAddedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, members: Vec<String>) -> Self {
         Self {
             created_at,
@@ -434,6 +447,7 @@ pub struct UserGroupMemberRemovedEvent {
 
 impl UserGroupMemberRemovedEvent {
     /// Creates a `UserGroupMemberRemovedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, members: Vec<String>) -> Self {
         Self {
             created_at,
@@ -469,6 +483,7 @@ pub struct UserGroupUpdatedEvent {
 
 impl UserGroupUpdatedEvent {
     /// Creates a `UserGroupUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -482,6 +497,8 @@ impl UserGroupUpdatedEvent {
 }
 
 /// A user group as events carry it.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserGroup {
     /// Internal app number.
@@ -508,31 +525,9 @@ pub struct UserGroup {
     pub __wire: crate::WireState,
 }
 
-impl UserGroup {
-    /// Creates a `UserGroup` from its required fields; the optional ones are `None`.
-    pub fn new(
-        app_pk: i64,
-        id: impl Into<String>,
-        name: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            app_pk,
-            id: id.into(),
-            team_id: None,
-            name: name.into(),
-            description: None,
-            members: None,
-            created_at,
-            updated_at,
-            created_by: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A named group of users that messages can mention together.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserGroupResponse {
     /// Group ID.
@@ -557,29 +552,9 @@ pub struct UserGroupResponse {
     pub __wire: crate::WireState,
 }
 
-impl UserGroupResponse {
-    /// Creates a `UserGroupResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            description: None,
-            team_id: None,
-            created_at,
-            updated_at,
-            created_by: None,
-            members: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A user's membership of a user group.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserGroupMember {
     /// Internal app number.
@@ -596,26 +571,6 @@ pub struct UserGroupMember {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl UserGroupMember {
-    /// Creates a `UserGroupMember` from its required fields; the optional ones are `None`.
-    pub fn new(
-        app_pk: i64,
-        group_id: impl Into<String>,
-        user_id: impl Into<String>,
-        is_admin: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            app_pk,
-            group_id: group_id.into(),
-            user_id: user_id.into(),
-            is_admin,
-            created_at,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Query parameters of [`Client::list_user_groups`](crate::Client::list_user_groups).
@@ -658,6 +613,7 @@ pub struct SearchUserGroupsQuery {
 
 impl SearchUserGroupsQuery {
     /// Creates a `SearchUserGroupsQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(query: String) -> Self {
         Self {
             query,
@@ -701,6 +657,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_user_groups(
         &self,
         query: &ListUserGroupsQuery,
@@ -729,6 +686,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_user_group(
         &self,
         body: &CreateUserGroupRequest,
@@ -754,6 +712,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn search_user_groups(
         &self,
         query: &SearchUserGroupsQuery,
@@ -783,6 +742,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_user_group(
         &self,
         id: &str,
@@ -809,6 +769,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_user_group(
         &self,
         id: &str,
@@ -835,6 +796,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_user_group(
         &self,
         id: &str,
@@ -861,6 +823,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn add_user_group_members(
         &self,
         id: &str,
@@ -887,6 +850,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn remove_user_group_members(
         &self,
         id: &str,

@@ -29,6 +29,7 @@ pub struct QueryUsersResponse {
 
 impl QueryUsersResponse {
     /// Creates a `QueryUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(users: Vec<FullUserResponse>, duration: impl Into<String>) -> Self {
         Self {
             users,
@@ -71,6 +72,7 @@ pub struct QueryUsersPayload {
 
 impl QueryUsersPayload {
     /// Creates a `QueryUsersPayload` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(filter_conditions: crate::filter::Filter<QueryUsersFilter>) -> Self {
         Self {
             filter_conditions,
@@ -99,6 +101,7 @@ pub struct UpdateUsersRequest {
 
 impl UpdateUsersRequest {
     /// Creates a `UpdateUsersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(users: std::collections::BTreeMap<String, UserRequest>) -> Self {
         Self {
             users,
@@ -124,6 +127,7 @@ pub struct UpdateUsersResponse {
 
 impl UpdateUsersResponse {
     /// Creates a `UpdateUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         users: std::collections::BTreeMap<String, FullUserResponse>,
         membership_deletion_task_id: impl Into<String>,
@@ -153,6 +157,7 @@ pub struct UpdateUsersPartialRequest {
 
 impl UpdateUsersPartialRequest {
     /// Creates a `UpdateUsersPartialRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(users: Vec<UpdateUserPartialRequest>) -> Self {
         Self {
             users,
@@ -174,6 +179,7 @@ pub struct CreateGuestRequest {
 
 impl CreateGuestRequest {
     /// Creates a `CreateGuestRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user: UserRequest) -> Self {
         Self {
             user,
@@ -199,6 +205,7 @@ pub struct CreateGuestResponse {
 
 impl CreateGuestResponse {
     /// Creates a `CreateGuestResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         user: UserResponse,
         access_token: impl Into<String>,
@@ -241,6 +248,7 @@ pub struct DeactivateUserResponse {
 
 impl DeactivateUserResponse {
     /// Creates a `DeactivateUserResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             user: None,
@@ -271,6 +279,7 @@ pub struct DeactivateUsersRequest {
 
 impl DeactivateUsersRequest {
     /// Creates a `DeactivateUsersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_ids: Vec<String>) -> Self {
         Self {
             user_ids,
@@ -297,6 +306,7 @@ pub struct DeactivateUsersResponse {
 
 impl DeactivateUsersResponse {
     /// Creates a `DeactivateUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -336,6 +346,7 @@ pub struct ReactivateUserResponse {
 
 impl ReactivateUserResponse {
     /// Creates a `ReactivateUserResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             user: None,
@@ -366,6 +377,7 @@ pub struct ReactivateUsersRequest {
 
 impl ReactivateUsersRequest {
     /// Creates a `ReactivateUsersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_ids: Vec<String>) -> Self {
         Self {
             user_ids,
@@ -392,6 +404,7 @@ pub struct ReactivateUsersResponse {
 
 impl ReactivateUsersResponse {
     /// Creates a `ReactivateUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -430,6 +443,7 @@ pub struct DeleteUsersRequest {
 
 impl DeleteUsersRequest {
     /// Creates a `DeleteUsersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_ids: Vec<String>) -> Self {
         Self {
             user_ids,
@@ -447,6 +461,7 @@ impl DeleteUsersRequest {
 
 /// How to delete the users: `soft` keeps the data, `pruning` also clears personal fields, `hard` removes them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteUsersRequestUser {
     /// `soft`
     Soft,
@@ -454,22 +469,25 @@ pub enum DeleteUsersRequestUser {
     Pruning,
     /// `hard`
     Hard,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl DeleteUsersRequestUser {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Soft => "soft",
             Self::Pruning => "pruning",
             Self::Hard => "hard",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "soft" => Some(Self::Soft),
@@ -481,19 +499,23 @@ impl DeleteUsersRequestUser {
 }
 
 impl From<&str> for DeleteUsersRequestUser {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for DeleteUsersRequestUser {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for DeleteUsersRequestUser {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -519,6 +541,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequestUser {
 }
 
 impl crate::request::QueryValue for DeleteUsersRequestUser {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -526,6 +549,7 @@ impl crate::request::QueryValue for DeleteUsersRequestUser {
 
 /// How to delete the users' messages; kept when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteUsersRequestMessages {
     /// `soft`
     Soft,
@@ -533,22 +557,25 @@ pub enum DeleteUsersRequestMessages {
     Pruning,
     /// `hard`
     Hard,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl DeleteUsersRequestMessages {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Soft => "soft",
             Self::Pruning => "pruning",
             Self::Hard => "hard",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "soft" => Some(Self::Soft),
@@ -560,19 +587,23 @@ impl DeleteUsersRequestMessages {
 }
 
 impl From<&str> for DeleteUsersRequestMessages {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for DeleteUsersRequestMessages {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for DeleteUsersRequestMessages {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -598,6 +629,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequestMessages {
 }
 
 impl crate::request::QueryValue for DeleteUsersRequestMessages {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -605,26 +637,30 @@ impl crate::request::QueryValue for DeleteUsersRequestMessages {
 
 /// How to delete the one-to-one channels the users are in; kept when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteUsersRequestConversations {
     /// `soft`
     Soft,
     /// `hard`
     Hard,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl DeleteUsersRequestConversations {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Soft => "soft",
             Self::Hard => "hard",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "soft" => Some(Self::Soft),
@@ -635,19 +671,23 @@ impl DeleteUsersRequestConversations {
 }
 
 impl From<&str> for DeleteUsersRequestConversations {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for DeleteUsersRequestConversations {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for DeleteUsersRequestConversations {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -673,6 +713,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequestConversations {
 }
 
 impl crate::request::QueryValue for DeleteUsersRequestConversations {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -680,26 +721,30 @@ impl crate::request::QueryValue for DeleteUsersRequestConversations {
 
 /// How to delete the users' calls; kept when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteUsersRequestCalls {
     /// `soft`
     Soft,
     /// `hard`
     Hard,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl DeleteUsersRequestCalls {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Soft => "soft",
             Self::Hard => "hard",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "soft" => Some(Self::Soft),
@@ -710,19 +755,23 @@ impl DeleteUsersRequestCalls {
 }
 
 impl From<&str> for DeleteUsersRequestCalls {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for DeleteUsersRequestCalls {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for DeleteUsersRequestCalls {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -748,6 +797,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequestCalls {
 }
 
 impl crate::request::QueryValue for DeleteUsersRequestCalls {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -768,6 +818,7 @@ pub struct DeleteUsersResponse {
 
 impl DeleteUsersResponse {
     /// Creates a `DeleteUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -792,6 +843,7 @@ pub struct RestoreUsersRequest {
 
 impl RestoreUsersRequest {
     /// Creates a `RestoreUsersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_ids: Vec<String>) -> Self {
         Self {
             user_ids,
@@ -817,6 +869,7 @@ pub struct BlockUsersRequest {
 
 impl BlockUsersRequest {
     /// Creates a `BlockUsersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(blocked_user_id: impl Into<String>) -> Self {
         Self {
             blocked_user_id: blocked_user_id.into(),
@@ -828,6 +881,8 @@ impl BlockUsersRequest {
 }
 
 /// The block that was set.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlockUsersResponse {
     /// Time the server took to handle the request.
@@ -842,24 +897,6 @@ pub struct BlockUsersResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl BlockUsersResponse {
-    /// Creates a `BlockUsersResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        duration: impl Into<String>,
-        blocked_by_user_id: impl Into<String>,
-        blocked_user_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            duration: duration.into(),
-            blocked_by_user_id: blocked_by_user_id.into(),
-            blocked_user_id: blocked_user_id.into(),
-            created_at,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The user to unblock.
@@ -879,6 +916,7 @@ pub struct UnblockUsersRequest {
 
 impl UnblockUsersRequest {
     /// Creates a `UnblockUsersRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(blocked_user_id: impl Into<String>) -> Self {
         Self {
             blocked_user_id: blocked_user_id.into(),
@@ -902,6 +940,7 @@ pub struct UnblockUsersResponse {
 
 impl UnblockUsersResponse {
     /// Creates a `UnblockUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -925,6 +964,7 @@ pub struct GetBlockedUsersResponse {
 
 impl GetBlockedUsersResponse {
     /// Creates a `GetBlockedUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(blocks: Vec<BlockedUserResponse>, duration: impl Into<String>) -> Self {
         Self {
             blocks,
@@ -947,6 +987,7 @@ pub struct SendUserCustomEventRequest {
 
 impl SendUserCustomEventRequest {
     /// Creates a `SendUserCustomEventRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(event: UserCustomEventRequest) -> Self {
         Self {
             event,
@@ -970,6 +1011,7 @@ pub struct SharedLocationsResponse {
 
 impl SharedLocationsResponse {
     /// Creates a `SharedLocationsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         active_live_locations: Vec<SharedLocationResponseData>,
         duration: impl Into<String>,
@@ -1005,6 +1047,7 @@ pub struct UpdateLiveLocationRequest {
 
 impl UpdateLiveLocationRequest {
     /// Creates a `UpdateLiveLocationRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message_id: impl Into<String>) -> Self {
         Self {
             message_id: message_id.into(),
@@ -1017,6 +1060,8 @@ impl UpdateLiveLocationRequest {
 }
 
 /// The live location after the update.
+///
+/// Build one with a struct literal that sets its 9 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedLocationResponse {
     /// Channel CID (`type:id`).
@@ -1049,38 +1094,6 @@ pub struct SharedLocationResponse {
     pub __wire: crate::WireState,
 }
 
-impl SharedLocationResponse {
-    /// Creates a `SharedLocationResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        channel_cid: impl Into<String>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        latitude: f64,
-        longitude: f64,
-        created_by_device_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            latitude,
-            longitude,
-            created_by_device_id: created_by_device_id.into(),
-            end_at: None,
-            created_at,
-            updated_at,
-            message: None,
-            channel: None,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A custom event that an app sends, with its own `type` and data.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomEvent {
@@ -1103,6 +1116,7 @@ pub struct CustomEvent {
 
 impl CustomEvent {
     /// Creates a `CustomEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         type_: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1141,6 +1155,7 @@ pub struct HealthCheckEvent {
 
 impl HealthCheckEvent {
     /// Creates a `HealthCheckEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         connection_id: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1179,6 +1194,7 @@ pub struct UserDeactivatedEvent {
 
 impl UserDeactivatedEvent {
     /// Creates a `UserDeactivatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1192,6 +1208,8 @@ impl UserDeactivatedEvent {
 }
 
 /// Tells that a user was deleted and how.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserDeletedEvent {
     /// When the event happened.
@@ -1221,33 +1239,6 @@ pub struct UserDeletedEvent {
     pub __wire: crate::WireState,
 }
 
-impl UserDeletedEvent {
-    /// Creates a `UserDeletedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        delete_messages: impl Into<String>,
-        delete_conversation: impl Into<String>,
-        delete_user: impl Into<String>,
-        hard_delete: bool,
-        mark_messages_deleted: bool,
-        delete_conversation_channels: bool,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            user: None,
-            delete_messages: delete_messages.into(),
-            delete_conversation: delete_conversation.into(),
-            delete_user: delete_user.into(),
-            hard_delete,
-            mark_messages_deleted,
-            delete_conversation_channels,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Tells the watchers of a channel that a member came online or went offline.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserPresenceChangedEvent {
@@ -1268,6 +1259,7 @@ pub struct UserPresenceChangedEvent {
 
 impl UserPresenceChangedEvent {
     /// Creates a `UserPresenceChangedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         user: UserResponseCommonFields,
@@ -1304,6 +1296,7 @@ pub struct UserReactivatedEvent {
 
 impl UserReactivatedEvent {
     /// Creates a `UserReactivatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1338,6 +1331,7 @@ pub struct UserUnreadReminderEvent {
 
 impl UserUnreadReminderEvent {
     /// Creates a `UserUnreadReminderEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channels: std::collections::BTreeMap<String, ChannelMessagesResponse>,
@@ -1373,6 +1367,7 @@ pub struct UserUpdatedEvent {
 
 impl UserUpdatedEvent {
     /// Creates a `UserUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1385,6 +1380,8 @@ impl UserUpdatedEvent {
 }
 
 /// A user with everything a query for users returns, including unread counts and mutes.
+///
+/// Build one with a struct literal that sets its 18 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FullUserResponse {
     /// User ID.
@@ -1456,66 +1453,6 @@ pub struct FullUserResponse {
     pub __wire: crate::WireState,
 }
 
-impl FullUserResponse {
-    /// Creates a `FullUserResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        language: impl Into<String>,
-        role: impl Into<String>,
-        teams: Vec<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        online: bool,
-        devices: Vec<DeviceResponse>,
-        invisible: bool,
-        mutes: Vec<UserMuteResponse>,
-        channel_mutes: Vec<ChannelMute>,
-        unread_count: i32,
-        total_unread_count: i32,
-        unread_channels: i32,
-        unread_threads: i32,
-        shadow_banned: bool,
-        blocked_user_ids: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            image: None,
-            language: language.into(),
-            role: role.into(),
-            teams,
-            teams_role: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            online,
-            last_active: None,
-            revoke_tokens_issued_before: None,
-            deactivated_at: None,
-            avg_response_time: None,
-            privacy_settings: None,
-            devices,
-            invisible,
-            mutes,
-            channel_mutes,
-            unread_count,
-            total_unread_count,
-            unread_channels,
-            unread_threads,
-            latest_hidden_channels: None,
-            shadow_banned,
-            bypass_moderation: None,
-            blocked_user_ids,
-            ban_expires: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Fields to set and unset on one user.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserPartialRequest {
@@ -1533,6 +1470,7 @@ pub struct UpdateUserPartialRequest {
 
 impl UpdateUserPartialRequest {
     /// Creates a `UpdateUserPartialRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -1544,6 +1482,8 @@ impl UpdateUserPartialRequest {
 }
 
 /// A block one user set on another.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockedUserResponse {
     /// User who set the block.
@@ -1562,26 +1502,6 @@ pub struct BlockedUserResponse {
     pub __wire: crate::WireState,
 }
 
-impl BlockedUserResponse {
-    /// Creates a `BlockedUserResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        user: UserResponse,
-        user_id: impl Into<String>,
-        blocked_user: UserResponse,
-        blocked_user_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            user,
-            user_id: user_id.into(),
-            blocked_user,
-            blocked_user_id: blocked_user_id.into(),
-            created_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A custom event for a user; its data goes next to `type`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserCustomEventRequest {
@@ -1598,6 +1518,7 @@ pub struct UserCustomEventRequest {
 
 impl UserCustomEventRequest {
     /// Creates a `UserCustomEventRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -1622,6 +1543,7 @@ pub struct ChannelMessagesResponse {
 
 impl ChannelMessagesResponse {
     /// Creates a `ChannelMessagesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(channel: ChannelResponse, messages: Vec<MessageResponse>) -> Self {
         Self {
             channel,
@@ -1632,6 +1554,8 @@ impl ChannelMessagesResponse {
 }
 
 /// A user as events about the user carry it, including privacy settings.
+///
+/// Build one with a struct literal that sets its 9 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserResponsePrivacyFields {
     /// User ID.
@@ -1681,47 +1605,9 @@ pub struct UserResponsePrivacyFields {
     pub __wire: crate::WireState,
 }
 
-impl UserResponsePrivacyFields {
-    /// Creates a `UserResponsePrivacyFields` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        language: impl Into<String>,
-        role: impl Into<String>,
-        teams: Vec<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        online: bool,
-        blocked_user_ids: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            image: None,
-            language: language.into(),
-            role: role.into(),
-            teams,
-            teams_role: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            online,
-            last_active: None,
-            revoke_tokens_issued_before: None,
-            deactivated_at: None,
-            blocked_user_ids,
-            avg_response_time: None,
-            privacy_settings: None,
-            invisible: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The connected user as they see themselves, with unread counts, mutes and devices.
+///
+/// Build one with a struct literal that sets its 16 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OwnUserResponse {
     /// User ID.
@@ -1791,63 +1677,6 @@ pub struct OwnUserResponse {
     pub __wire: crate::WireState,
 }
 
-impl OwnUserResponse {
-    /// Creates a `OwnUserResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        language: impl Into<String>,
-        role: impl Into<String>,
-        teams: Vec<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        online: bool,
-        devices: Vec<DeviceResponse>,
-        invisible: bool,
-        mutes: Vec<UserMuteResponse>,
-        channel_mutes: Vec<ChannelMute>,
-        unread_count: i32,
-        total_unread_count: i32,
-        unread_channels: i32,
-        unread_threads: i32,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            image: None,
-            language: language.into(),
-            role: role.into(),
-            teams,
-            teams_role: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            online,
-            last_active: None,
-            revoke_tokens_issued_before: None,
-            deactivated_at: None,
-            avg_response_time: None,
-            push_preferences: None,
-            privacy_settings: None,
-            devices,
-            invisible,
-            mutes,
-            channel_mutes,
-            unread_count,
-            total_unread_count,
-            total_unread_count_by_team: None,
-            unread_channels,
-            unread_threads,
-            latest_hidden_channels: None,
-            blocked_user_ids: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A mute one user set on another.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMuteResponse {
@@ -1869,6 +1698,7 @@ pub struct UserMuteResponse {
 
 impl UserMuteResponse {
     /// Creates a `UserMuteResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         updated_at: chrono::DateTime<chrono::Utc>,
@@ -1907,6 +1737,7 @@ pub struct SharedLocation {
 
 impl SharedLocation {
     /// Creates a `SharedLocation` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(latitude: f64, longitude: f64) -> Self {
         Self {
             latitude,
@@ -1919,6 +1750,8 @@ impl SharedLocation {
 }
 
 /// A location shared in a message, static or live.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedLocationResponseData {
     /// Channel CID (`type:id`).
@@ -1947,36 +1780,6 @@ pub struct SharedLocationResponseData {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl SharedLocationResponseData {
-    /// Creates a `SharedLocationResponseData` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        channel_cid: impl Into<String>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        latitude: f64,
-        longitude: f64,
-        created_by_device_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            latitude,
-            longitude,
-            created_by_device_id: created_by_device_id.into(),
-            end_at: None,
-            created_at,
-            updated_at,
-            message: None,
-            channel: None,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The typed filter of [`QueryUsersPayload::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
@@ -2328,6 +2131,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_users(
         &self,
         query: &QueryUsersQuery,
@@ -2349,6 +2153,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_users_pages(
         &self,
         query: &QueryUsersQuery,
@@ -2401,6 +2206,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_users(
         &self,
         body: &UpdateUsersRequest,
@@ -2426,6 +2232,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_users_partial(
         &self,
         body: &UpdateUsersPartialRequest,
@@ -2451,6 +2258,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_guest(
         &self,
         body: &CreateGuestRequest,
@@ -2476,6 +2284,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn deactivate_user(
         &self,
         user_id: &str,
@@ -2502,6 +2311,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn deactivate_users(
         &self,
         body: &DeactivateUsersRequest,
@@ -2527,6 +2337,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn reactivate_user(
         &self,
         user_id: &str,
@@ -2553,6 +2364,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn reactivate_users(
         &self,
         body: &ReactivateUsersRequest,
@@ -2578,6 +2390,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_users(
         &self,
         body: &DeleteUsersRequest,
@@ -2603,6 +2416,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn restore_users(
         &self,
         body: &RestoreUsersRequest,
@@ -2628,6 +2442,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn block_users(
         &self,
         body: &BlockUsersRequest,
@@ -2653,6 +2468,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unblock_users(
         &self,
         body: &UnblockUsersRequest,
@@ -2678,6 +2494,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_blocked_users(
         &self,
         query: &GetBlockedUsersQuery,
@@ -2703,6 +2520,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn send_user_custom_event(
         &self,
         user_id: &str,
@@ -2729,6 +2547,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_user_live_locations(
         &self,
         query: &GetUserLiveLocationsQuery,
@@ -2754,6 +2573,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_live_location(
         &self,
         query: &UpdateLiveLocationQuery,

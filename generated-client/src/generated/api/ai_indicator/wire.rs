@@ -22,17 +22,17 @@ impl __rt::Object for AiIndicatorClearEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -60,10 +60,12 @@ impl<'de> serde::Deserialize<'de> for AiIndicatorClearEvent {
 }
 
 impl crate::WireObject for AiIndicatorClearEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -84,17 +86,17 @@ impl __rt::Object for AiIndicatorStopEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -122,10 +124,12 @@ impl<'de> serde::Deserialize<'de> for AiIndicatorStopEvent {
 }
 
 impl crate::WireObject for AiIndicatorStopEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -149,20 +153,20 @@ impl __rt::Object for AiIndicatorUpdateEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.message_id),
-                6 => __reader.value(&mut __map, 6, &mut __value.ai_state),
-                7 => __reader.option(&mut __map, 7, &mut __value.ai_message),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                5 => __reader.value(&mut __value.message_id),
+                6 => __reader.value(&mut __value.ai_state),
+                7 => __reader.option(&mut __value.ai_message),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -193,10 +197,12 @@ impl<'de> serde::Deserialize<'de> for AiIndicatorUpdateEvent {
 }
 
 impl crate::WireObject for AiIndicatorUpdateEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }

@@ -19,14 +19,14 @@ impl __rt::Object for GetApplicationResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.app),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.app),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for GetApplicationResponse {
 }
 
 impl crate::WireObject for GetApplicationResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -123,70 +124,70 @@ impl __rt::Object for UpdateAppRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.disable_auth_checks),
-                1 => __reader.option(&mut __map, 1, &mut __value.disable_permissions_checks),
-                2 => __reader.option(&mut __map, 2, &mut __value.apn_config),
-                3 => __reader.option(&mut __map, 3, &mut __value.firebase_config),
-                4 => __reader.option(&mut __map, 4, &mut __value.huawei_config),
-                5 => __reader.option(&mut __map, 5, &mut __value.xiaomi_config),
-                6 => __reader.option(&mut __map, 6, &mut __value.push_config),
-                7 => __reader.option(&mut __map, 7, &mut __value.webhook_url),
-                8 => __reader.option(&mut __map, 8, &mut __value.moderation_enabled),
-                9 => __reader.option(&mut __map, 9, &mut __value.moderation_analytics_enabled),
-                10 => __reader.option(&mut __map, 10, &mut __value.moderation_onboarding_complete),
-                11 => __reader.option(&mut __map, 11, &mut __value.moderation_webhook_url),
-                12 => __reader.option(&mut __map, 12, &mut __value.permission_version),
-                13 => __reader.option(&mut __map, 13, &mut __value.user_search_disallowed_roles),
-                14 => __reader.option(&mut __map, 14, &mut __value.multi_tenant_enabled),
-                15 => __reader.option(&mut __map, 15, &mut __value.image_moderation_labels),
-                16 => __reader.option(&mut __map, 16, &mut __value.image_moderation_block_labels),
-                17 => __reader.option(&mut __map, 17, &mut __value.image_moderation_enabled),
-                18 => __reader.option(&mut __map, 18, &mut __value.allowed_flag_reasons),
-                19 => __reader.option(&mut __map, 19, &mut __value.auto_translation_enabled),
-                20 => __reader.option(&mut __map, 20, &mut __value.async_url_enrich_enabled),
-                21 => __reader.option(&mut __map, 21, &mut __value.before_message_send_hook_url),
-                22 => __reader.option(&mut __map, 22, &mut __value.before_message_send_hook_attempt_timeout_ms),
-                23 => __reader.option(&mut __map, 23, &mut __value.custom_action_handler_url),
-                24 => __reader.option(&mut __map, 24, &mut __value.enforce_unique_usernames),
-                25 => __reader.option(&mut __map, 25, &mut __value.sqs_url),
-                26 => __reader.option(&mut __map, 26, &mut __value.sqs_key),
-                27 => __reader.option(&mut __map, 27, &mut __value.sqs_secret),
-                28 => __reader.option(&mut __map, 28, &mut __value.sns_topic_arn),
-                29 => __reader.option(&mut __map, 29, &mut __value.sns_key),
-                30 => __reader.option(&mut __map, 30, &mut __value.sns_secret),
-                31 => __reader.option(&mut __map, 31, &mut __value.image_upload_config),
-                32 => __reader.option(&mut __map, 32, &mut __value.file_upload_config),
-                33 => __reader.option(&mut __map, 33, &mut __value.revoke_tokens_issued_before),
-                34 => __reader.option(&mut __map, 34, &mut __value.webhook_events),
-                35 => __reader.option(&mut __map, 35, &mut __value.channel_hide_members_only),
-                36 => __reader.option(&mut __map, 36, &mut __value.grants),
-                37 => __reader.option(&mut __map, 37, &mut __value.migrate_permissions_to_v2),
-                38 => __reader.option(&mut __map, 38, &mut __value.reminders_interval),
-                39 => __reader.option(&mut __map, 39, &mut __value.reminders_max_members),
-                40 => __reader.option(&mut __map, 40, &mut __value.reminders_max_per_user),
-                41 => __reader.option(&mut __map, 41, &mut __value.cdn_expiration_seconds),
-                42 => __reader.option(&mut __map, 42, &mut __value.async_moderation_config),
-                43 => __reader.option(&mut __map, 43, &mut __value.datadog_info),
-                44 => __reader.option(&mut __map, 44, &mut __value.feeds_v2_region),
-                45 => __reader.option(&mut __map, 45, &mut __value.feeds_moderation_enabled),
-                46 => __reader.option(&mut __map, 46, &mut __value.feed_audit_logs_enabled),
-                47 => __reader.option(&mut __map, 47, &mut __value.guest_user_creation_disabled),
-                48 => __reader.option(&mut __map, 48, &mut __value.moderation_dashboard_preferences),
-                49 => __reader.option(&mut __map, 49, &mut __value.event_hooks),
-                50 => __reader.option(&mut __map, 50, &mut __value.enable_hook_payload_compression),
-                51 => __reader.option(&mut __map, 51, &mut __value.user_response_time_enabled),
-                52 => __reader.option(&mut __map, 52, &mut __value.max_aggregated_activities_length),
-                53 => __reader.option(&mut __map, 53, &mut __value.member_custom_on_messages_enabled),
-                54 => __reader.option(&mut __map, 54, &mut __value.moderation_s3_image_access_role_arn),
-                55 => __reader.option(&mut __map, 55, &mut __value.activity_metrics_config),
-                56 => __reader.option(&mut __map, 56, &mut __value.video_primary_use_case),
-                57 => __reader.option(&mut __map, 57, &mut __value.chat_primary_use_case),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.disable_auth_checks),
+                1 => __reader.option(&mut __value.disable_permissions_checks),
+                2 => __reader.option(&mut __value.apn_config),
+                3 => __reader.option(&mut __value.firebase_config),
+                4 => __reader.option(&mut __value.huawei_config),
+                5 => __reader.option(&mut __value.xiaomi_config),
+                6 => __reader.option(&mut __value.push_config),
+                7 => __reader.option(&mut __value.webhook_url),
+                8 => __reader.option(&mut __value.moderation_enabled),
+                9 => __reader.option(&mut __value.moderation_analytics_enabled),
+                10 => __reader.option(&mut __value.moderation_onboarding_complete),
+                11 => __reader.option(&mut __value.moderation_webhook_url),
+                12 => __reader.option(&mut __value.permission_version),
+                13 => __reader.option(&mut __value.user_search_disallowed_roles),
+                14 => __reader.option(&mut __value.multi_tenant_enabled),
+                15 => __reader.option(&mut __value.image_moderation_labels),
+                16 => __reader.option(&mut __value.image_moderation_block_labels),
+                17 => __reader.option(&mut __value.image_moderation_enabled),
+                18 => __reader.option(&mut __value.allowed_flag_reasons),
+                19 => __reader.option(&mut __value.auto_translation_enabled),
+                20 => __reader.option(&mut __value.async_url_enrich_enabled),
+                21 => __reader.option(&mut __value.before_message_send_hook_url),
+                22 => __reader.option(&mut __value.before_message_send_hook_attempt_timeout_ms),
+                23 => __reader.option(&mut __value.custom_action_handler_url),
+                24 => __reader.option(&mut __value.enforce_unique_usernames),
+                25 => __reader.option(&mut __value.sqs_url),
+                26 => __reader.option(&mut __value.sqs_key),
+                27 => __reader.option(&mut __value.sqs_secret),
+                28 => __reader.option(&mut __value.sns_topic_arn),
+                29 => __reader.option(&mut __value.sns_key),
+                30 => __reader.option(&mut __value.sns_secret),
+                31 => __reader.option(&mut __value.image_upload_config),
+                32 => __reader.option(&mut __value.file_upload_config),
+                33 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                34 => __reader.option(&mut __value.webhook_events),
+                35 => __reader.option(&mut __value.channel_hide_members_only),
+                36 => __reader.option(&mut __value.grants),
+                37 => __reader.option(&mut __value.migrate_permissions_to_v2),
+                38 => __reader.option(&mut __value.reminders_interval),
+                39 => __reader.option(&mut __value.reminders_max_members),
+                40 => __reader.option(&mut __value.reminders_max_per_user),
+                41 => __reader.option(&mut __value.cdn_expiration_seconds),
+                42 => __reader.option(&mut __value.async_moderation_config),
+                43 => __reader.option(&mut __value.datadog_info),
+                44 => __reader.option(&mut __value.feeds_v2_region),
+                45 => __reader.option(&mut __value.feeds_moderation_enabled),
+                46 => __reader.option(&mut __value.feed_audit_logs_enabled),
+                47 => __reader.option(&mut __value.guest_user_creation_disabled),
+                48 => __reader.option(&mut __value.moderation_dashboard_preferences),
+                49 => __reader.option(&mut __value.event_hooks),
+                50 => __reader.option(&mut __value.enable_hook_payload_compression),
+                51 => __reader.option(&mut __value.user_response_time_enabled),
+                52 => __reader.option(&mut __value.max_aggregated_activities_length),
+                53 => __reader.option(&mut __value.member_custom_on_messages_enabled),
+                54 => __reader.option(&mut __value.moderation_s3_image_access_role_arn),
+                55 => __reader.option(&mut __value.activity_metrics_config),
+                56 => __reader.option(&mut __value.video_primary_use_case),
+                57 => __reader.option(&mut __value.chat_primary_use_case),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -266,6 +267,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
 }
 
 impl crate::WireObject for UpdateAppRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -287,18 +289,18 @@ impl __rt::Object for GetRateLimitsResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.server_side),
-                1 => __reader.option(&mut __map, 1, &mut __value.android),
-                2 => __reader.option(&mut __map, 2, &mut __value.ios),
-                3 => __reader.option(&mut __map, 3, &mut __value.web),
-                4 => __reader.option(&mut __map, 4, &mut __value.unity),
-                5 => __reader.value(&mut __map, 5, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.server_side),
+                1 => __reader.option(&mut __value.android),
+                2 => __reader.option(&mut __value.ios),
+                3 => __reader.option(&mut __value.web),
+                4 => __reader.option(&mut __value.unity),
+                5 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -326,6 +328,7 @@ impl<'de> serde::Deserialize<'de> for GetRateLimitsResponse {
 }
 
 impl crate::WireObject for GetRateLimitsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -347,18 +350,18 @@ impl __rt::Object for QueryTeamUsageStatsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.month),
-                1 => __reader.option(&mut __map, 1, &mut __value.start_date),
-                2 => __reader.option(&mut __map, 2, &mut __value.end_date),
-                3 => __reader.option(&mut __map, 3, &mut __value.limit),
-                4 => __reader.option(&mut __map, 4, &mut __value.next),
-                5 => __reader.option(&mut __map, 5, &mut __value.team),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.month),
+                1 => __reader.option(&mut __value.start_date),
+                2 => __reader.option(&mut __value.end_date),
+                3 => __reader.option(&mut __value.limit),
+                4 => __reader.option(&mut __value.next),
+                5 => __reader.option(&mut __value.team),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -386,6 +389,7 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
 }
 
 impl crate::WireObject for QueryTeamUsageStatsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -404,15 +408,15 @@ impl __rt::Object for QueryTeamUsageStatsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.teams),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.teams),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -437,6 +441,7 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsResponse {
 }
 
 impl crate::WireObject for QueryTeamUsageStatsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -474,34 +479,34 @@ impl __rt::Object for GetOgResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.fallback),
-                2 => __reader.option(&mut __map, 2, &mut __value.color),
-                3 => __reader.option(&mut __map, 3, &mut __value.pretext),
-                4 => __reader.option(&mut __map, 4, &mut __value.author_name),
-                5 => __reader.option(&mut __map, 5, &mut __value.author_link),
-                6 => __reader.option(&mut __map, 6, &mut __value.author_icon),
-                7 => __reader.option(&mut __map, 7, &mut __value.title),
-                8 => __reader.option(&mut __map, 8, &mut __value.title_link),
-                9 => __reader.option(&mut __map, 9, &mut __value.text),
-                10 => __reader.option(&mut __map, 10, &mut __value.image_url),
-                11 => __reader.option(&mut __map, 11, &mut __value.thumb_url),
-                12 => __reader.option(&mut __map, 12, &mut __value.footer),
-                13 => __reader.option(&mut __map, 13, &mut __value.footer_icon),
-                14 => __reader.option(&mut __map, 14, &mut __value.actions),
-                15 => __reader.option(&mut __map, 15, &mut __value.fields),
-                16 => __reader.option(&mut __map, 16, &mut __value.asset_url),
-                17 => __reader.option(&mut __map, 17, &mut __value.giphy),
-                18 => __reader.option(&mut __map, 18, &mut __value.og_scrape_url),
-                19 => __reader.option(&mut __map, 19, &mut __value.original_width),
-                20 => __reader.option(&mut __map, 20, &mut __value.original_height),
-                21 => __reader.value(&mut __map, 21, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.type_),
+                1 => __reader.option(&mut __value.fallback),
+                2 => __reader.option(&mut __value.color),
+                3 => __reader.option(&mut __value.pretext),
+                4 => __reader.option(&mut __value.author_name),
+                5 => __reader.option(&mut __value.author_link),
+                6 => __reader.option(&mut __value.author_icon),
+                7 => __reader.option(&mut __value.title),
+                8 => __reader.option(&mut __value.title_link),
+                9 => __reader.option(&mut __value.text),
+                10 => __reader.option(&mut __value.image_url),
+                11 => __reader.option(&mut __value.thumb_url),
+                12 => __reader.option(&mut __value.footer),
+                13 => __reader.option(&mut __value.footer_icon),
+                14 => __reader.option(&mut __value.actions),
+                15 => __reader.option(&mut __value.fields),
+                16 => __reader.option(&mut __value.asset_url),
+                17 => __reader.option(&mut __value.giphy),
+                18 => __reader.option(&mut __value.og_scrape_url),
+                19 => __reader.option(&mut __value.original_width),
+                20 => __reader.option(&mut __value.original_height),
+                21 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -546,10 +551,12 @@ impl<'de> serde::Deserialize<'de> for GetOgResponse {
 }
 
 impl crate::WireObject for GetOgResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -626,73 +633,73 @@ impl __rt::Object for AppResponseFields {
         required: 48,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.value(&mut __map, 2, &mut __value.organization),
-                3 => __reader.value(&mut __map, 3, &mut __value.placement),
-                4 => __reader.value(&mut __map, 4, &mut __value.push_notifications),
-                5 => __reader.value(&mut __map, 5, &mut __value.webhook_url),
-                6 => __reader.value(&mut __map, 6, &mut __value.moderation_webhook_url),
-                7 => __reader.value(&mut __map, 7, &mut __value.channel_configs),
-                8 => __reader.value(&mut __map, 8, &mut __value.call_types),
-                9 => __reader.value(&mut __map, 9, &mut __value.policies),
-                10 => __reader.value(&mut __map, 10, &mut __value.suspended),
-                11 => __reader.value(&mut __map, 11, &mut __value.suspended_explanation),
-                12 => __reader.value(&mut __map, 12, &mut __value.disable_auth_checks),
-                13 => __reader.value(&mut __map, 13, &mut __value.disable_permissions_checks),
-                14 => __reader.value(&mut __map, 14, &mut __value.permission_version),
-                15 => __reader.value(&mut __map, 15, &mut __value.user_search_disallowed_roles),
-                16 => __reader.value(&mut __map, 16, &mut __value.multi_tenant_enabled),
-                17 => __reader.value(&mut __map, 17, &mut __value.allow_multi_user_devices),
-                18 => __reader.value(&mut __map, 18, &mut __value.image_moderation_enabled),
-                19 => __reader.value(&mut __map, 19, &mut __value.async_url_enrich_enabled),
-                20 => __reader.option(&mut __map, 20, &mut __value.image_moderation_labels),
-                21 => __reader.option(&mut __map, 21, &mut __value.allowed_flag_reasons),
-                22 => __reader.value(&mut __map, 22, &mut __value.auto_translation_enabled),
-                23 => __reader.option(&mut __map, 23, &mut __value.before_message_send_hook_url),
-                24 => __reader.option(&mut __map, 24, &mut __value.before_message_send_hook_attempt_timeout_ms),
-                25 => __reader.value(&mut __map, 25, &mut __value.custom_action_handler_url),
-                26 => __reader.value(&mut __map, 26, &mut __value.enforce_unique_usernames),
-                27 => __reader.option(&mut __map, 27, &mut __value.video_primary_use_case),
-                28 => __reader.option(&mut __map, 28, &mut __value.chat_primary_use_case),
-                29 => __reader.value(&mut __map, 29, &mut __value.sqs_url),
-                30 => __reader.value(&mut __map, 30, &mut __value.sqs_key),
-                31 => __reader.value(&mut __map, 31, &mut __value.sqs_secret),
-                32 => __reader.value(&mut __map, 32, &mut __value.sns_topic_arn),
-                33 => __reader.value(&mut __map, 33, &mut __value.sns_key),
-                34 => __reader.value(&mut __map, 34, &mut __value.sns_secret),
-                35 => __reader.value(&mut __map, 35, &mut __value.file_upload_config),
-                36 => __reader.value(&mut __map, 36, &mut __value.image_upload_config),
-                37 => __reader.option(&mut __map, 37, &mut __value.revoke_tokens_issued_before),
-                38 => __reader.value(&mut __map, 38, &mut __value.grants),
-                39 => __reader.value(&mut __map, 39, &mut __value.campaign_enabled),
-                40 => __reader.value(&mut __map, 40, &mut __value.webhook_events),
-                41 => __reader.value(&mut __map, 41, &mut __value.reminders_interval),
-                42 => __reader.value(&mut __map, 42, &mut __value.cdn_expiration_seconds),
-                43 => __reader.option(&mut __map, 43, &mut __value.geofences),
-                44 => __reader.option(&mut __map, 44, &mut __value.datadog_info),
-                45 => __reader.value(&mut __map, 45, &mut __value.moderation_enabled),
-                46 => __reader.value(&mut __map, 46, &mut __value.moderation_multitenant_blocklist_enabled),
-                47 => __reader.value(&mut __map, 47, &mut __value.guest_user_creation_disabled),
-                48 => __reader.option(&mut __map, 48, &mut __value.moderation_dashboard_preferences),
-                49 => __reader.value(&mut __map, 49, &mut __value.event_hooks),
-                50 => __reader.value(&mut __map, 50, &mut __value.use_hook_v2),
-                51 => __reader.value(&mut __map, 51, &mut __value.user_response_time_enabled),
-                52 => __reader.value(&mut __map, 52, &mut __value.moderation_llm_configurability_enabled),
-                53 => __reader.value(&mut __map, 53, &mut __value.max_aggregated_activities_length),
-                54 => __reader.value(&mut __map, 54, &mut __value.feed_audit_logs_enabled),
-                55 => __reader.option(&mut __map, 55, &mut __value.moderation_onboarding_complete),
-                56 => __reader.value(&mut __map, 56, &mut __value.moderation_video_call_moderation_enabled),
-                57 => __reader.value(&mut __map, 57, &mut __value.moderation_audio_call_moderation_enabled),
-                58 => __reader.option(&mut __map, 58, &mut __value.moderation_s3_image_access_role_arn),
-                59 => __reader.option(&mut __map, 59, &mut __value.activity_metrics_config),
-                60 => __reader.value(&mut __map, 60, &mut __value.member_custom_on_messages_enabled),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.value(&mut __value.organization),
+                3 => __reader.value(&mut __value.placement),
+                4 => __reader.value(&mut __value.push_notifications),
+                5 => __reader.value(&mut __value.webhook_url),
+                6 => __reader.value(&mut __value.moderation_webhook_url),
+                7 => __reader.value(&mut __value.channel_configs),
+                8 => __reader.value(&mut __value.call_types),
+                9 => __reader.value(&mut __value.policies),
+                10 => __reader.value(&mut __value.suspended),
+                11 => __reader.value(&mut __value.suspended_explanation),
+                12 => __reader.value(&mut __value.disable_auth_checks),
+                13 => __reader.value(&mut __value.disable_permissions_checks),
+                14 => __reader.value(&mut __value.permission_version),
+                15 => __reader.value(&mut __value.user_search_disallowed_roles),
+                16 => __reader.value(&mut __value.multi_tenant_enabled),
+                17 => __reader.value(&mut __value.allow_multi_user_devices),
+                18 => __reader.value(&mut __value.image_moderation_enabled),
+                19 => __reader.value(&mut __value.async_url_enrich_enabled),
+                20 => __reader.option(&mut __value.image_moderation_labels),
+                21 => __reader.option(&mut __value.allowed_flag_reasons),
+                22 => __reader.value(&mut __value.auto_translation_enabled),
+                23 => __reader.option(&mut __value.before_message_send_hook_url),
+                24 => __reader.option(&mut __value.before_message_send_hook_attempt_timeout_ms),
+                25 => __reader.value(&mut __value.custom_action_handler_url),
+                26 => __reader.value(&mut __value.enforce_unique_usernames),
+                27 => __reader.option(&mut __value.video_primary_use_case),
+                28 => __reader.option(&mut __value.chat_primary_use_case),
+                29 => __reader.value(&mut __value.sqs_url),
+                30 => __reader.value(&mut __value.sqs_key),
+                31 => __reader.value(&mut __value.sqs_secret),
+                32 => __reader.value(&mut __value.sns_topic_arn),
+                33 => __reader.value(&mut __value.sns_key),
+                34 => __reader.value(&mut __value.sns_secret),
+                35 => __reader.value(&mut __value.file_upload_config),
+                36 => __reader.value(&mut __value.image_upload_config),
+                37 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                38 => __reader.value(&mut __value.grants),
+                39 => __reader.value(&mut __value.campaign_enabled),
+                40 => __reader.value(&mut __value.webhook_events),
+                41 => __reader.value(&mut __value.reminders_interval),
+                42 => __reader.value(&mut __value.cdn_expiration_seconds),
+                43 => __reader.option(&mut __value.geofences),
+                44 => __reader.option(&mut __value.datadog_info),
+                45 => __reader.value(&mut __value.moderation_enabled),
+                46 => __reader.value(&mut __value.moderation_multitenant_blocklist_enabled),
+                47 => __reader.value(&mut __value.guest_user_creation_disabled),
+                48 => __reader.option(&mut __value.moderation_dashboard_preferences),
+                49 => __reader.value(&mut __value.event_hooks),
+                50 => __reader.value(&mut __value.use_hook_v2),
+                51 => __reader.value(&mut __value.user_response_time_enabled),
+                52 => __reader.value(&mut __value.moderation_llm_configurability_enabled),
+                53 => __reader.value(&mut __value.max_aggregated_activities_length),
+                54 => __reader.value(&mut __value.feed_audit_logs_enabled),
+                55 => __reader.option(&mut __value.moderation_onboarding_complete),
+                56 => __reader.value(&mut __value.moderation_video_call_moderation_enabled),
+                57 => __reader.value(&mut __value.moderation_audio_call_moderation_enabled),
+                58 => __reader.option(&mut __value.moderation_s3_image_access_role_arn),
+                59 => __reader.option(&mut __value.activity_metrics_config),
+                60 => __reader.value(&mut __value.member_custom_on_messages_enabled),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -775,6 +782,7 @@ impl<'de> serde::Deserialize<'de> for AppResponseFields {
 }
 
 impl crate::WireObject for AppResponseFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -800,22 +808,22 @@ impl __rt::Object for ApnConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.auth_type),
-                1 => __reader.option(&mut __map, 1, &mut __value.development),
-                2 => __reader.option(&mut __map, 2, &mut __value.host),
-                3 => __reader.option(&mut __map, 3, &mut __value.bundle_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
-                5 => __reader.option(&mut __map, 5, &mut __value.auth_key),
-                6 => __reader.option(&mut __map, 6, &mut __value.key_id),
-                7 => __reader.option(&mut __map, 7, &mut __value.team_id),
-                8 => __reader.option(&mut __map, 8, &mut __value.p12_cert),
-                9 => __reader.option(&mut __map, 9, &mut __value.notification_template),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.auth_type),
+                1 => __reader.option(&mut __value.development),
+                2 => __reader.option(&mut __value.host),
+                3 => __reader.option(&mut __value.bundle_id),
+                4 => __reader.option(&mut __value.disabled),
+                5 => __reader.option(&mut __value.auth_key),
+                6 => __reader.option(&mut __value.key_id),
+                7 => __reader.option(&mut __value.team_id),
+                8 => __reader.option(&mut __value.p12_cert),
+                9 => __reader.option(&mut __value.notification_template),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -847,6 +855,7 @@ impl<'de> serde::Deserialize<'de> for ApnConfig {
 }
 
 impl crate::WireObject for ApnConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -868,18 +877,18 @@ impl __rt::Object for FirebaseConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.disabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.server_key),
-                2 => __reader.option(&mut __map, 2, &mut __value.notification_template),
-                3 => __reader.option(&mut __map, 3, &mut __value.data_template),
-                4 => __reader.option(&mut __map, 4, &mut __value.apn_template),
-                5 => __reader.option(&mut __map, 5, &mut __value.credentials_json),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.disabled),
+                1 => __reader.option(&mut __value.server_key),
+                2 => __reader.option(&mut __value.notification_template),
+                3 => __reader.option(&mut __value.data_template),
+                4 => __reader.option(&mut __value.apn_template),
+                5 => __reader.option(&mut __value.credentials_json),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -907,6 +916,7 @@ impl<'de> serde::Deserialize<'de> for FirebaseConfig {
 }
 
 impl crate::WireObject for FirebaseConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -925,15 +935,15 @@ impl __rt::Object for HuaweiConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.secret),
-                2 => __reader.option(&mut __map, 2, &mut __value.disabled),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.id),
+                1 => __reader.option(&mut __value.secret),
+                2 => __reader.option(&mut __value.disabled),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -958,6 +968,7 @@ impl<'de> serde::Deserialize<'de> for HuaweiConfig {
 }
 
 impl crate::WireObject for HuaweiConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -976,15 +987,15 @@ impl __rt::Object for XiaomiConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.package_name),
-                1 => __reader.option(&mut __map, 1, &mut __value.secret),
-                2 => __reader.option(&mut __map, 2, &mut __value.disabled),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.package_name),
+                1 => __reader.option(&mut __value.secret),
+                2 => __reader.option(&mut __value.disabled),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1009,6 +1020,7 @@ impl<'de> serde::Deserialize<'de> for XiaomiConfig {
 }
 
 impl crate::WireObject for XiaomiConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1026,14 +1038,14 @@ impl __rt::Object for PushConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.version),
-                1 => __reader.option(&mut __map, 1, &mut __value.offline_only),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.version),
+                1 => __reader.option(&mut __value.offline_only),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1057,6 +1069,7 @@ impl<'de> serde::Deserialize<'de> for PushConfig {
 }
 
 impl crate::WireObject for PushConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1077,17 +1090,17 @@ impl __rt::Object for FileUploadConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.allowed_file_extensions),
-                1 => __reader.option(&mut __map, 1, &mut __value.blocked_file_extensions),
-                2 => __reader.option(&mut __map, 2, &mut __value.allowed_mime_types),
-                3 => __reader.option(&mut __map, 3, &mut __value.blocked_mime_types),
-                4 => __reader.option(&mut __map, 4, &mut __value.size_limit),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.allowed_file_extensions),
+                1 => __reader.option(&mut __value.blocked_file_extensions),
+                2 => __reader.option(&mut __value.allowed_mime_types),
+                3 => __reader.option(&mut __value.blocked_mime_types),
+                4 => __reader.option(&mut __value.size_limit),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1114,6 +1127,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadConfig {
 }
 
 impl crate::WireObject for FileUploadConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1131,14 +1145,14 @@ impl __rt::Object for AsyncModerationConfiguration {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.timeout_ms),
-                1 => __reader.option(&mut __map, 1, &mut __value.callback),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.timeout_ms),
+                1 => __reader.option(&mut __value.callback),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1162,6 +1176,7 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationConfiguration {
 }
 
 impl crate::WireObject for AsyncModerationConfiguration {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1180,15 +1195,15 @@ impl __rt::Object for DataDogInfo {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.api_key),
-                1 => __reader.option(&mut __map, 1, &mut __value.site),
-                2 => __reader.option(&mut __map, 2, &mut __value.enabled),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.api_key),
+                1 => __reader.option(&mut __value.site),
+                2 => __reader.option(&mut __value.enabled),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1213,6 +1228,7 @@ impl<'de> serde::Deserialize<'de> for DataDogInfo {
 }
 
 impl crate::WireObject for DataDogInfo {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1242,26 +1258,26 @@ impl __rt::Object for ModerationDashboardPreferences {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.media_queue_blur_enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.flag_user_on_flagged_content),
-                2 => __reader.option(&mut __map, 2, &mut __value.disable_flagging_reviewed_entity),
-                3 => __reader.option(&mut __map, 3, &mut __value.allowed_moderation_action_reasons),
-                4 => __reader.option(&mut __map, 4, &mut __value.overview_dashboard),
-                5 => __reader.option(&mut __map, 5, &mut __value.async_review_queue_upsert),
-                6 => __reader.option(&mut __map, 6, &mut __value.disable_audit_logs),
-                7 => __reader.option(&mut __map, 7, &mut __value.keyframe_classifications_map),
-                8 => __reader.option(&mut __map, 8, &mut __value.escalation_reasons),
-                9 => __reader.option(&mut __map, 9, &mut __value.escalation_queue_enabled),
-                10 => __reader.option(&mut __map, 10, &mut __value.custom_views_enabled),
-                11 => __reader.option(&mut __map, 11, &mut __value.include_attachment_payload),
-                12 => __reader.option(&mut __map, 12, &mut __value.block_foreign_cdn_attachments),
-                13 => __reader.option(&mut __map, 13, &mut __value.filterable_custom_keys),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.media_queue_blur_enabled),
+                1 => __reader.option(&mut __value.flag_user_on_flagged_content),
+                2 => __reader.option(&mut __value.disable_flagging_reviewed_entity),
+                3 => __reader.option(&mut __value.allowed_moderation_action_reasons),
+                4 => __reader.option(&mut __value.overview_dashboard),
+                5 => __reader.option(&mut __value.async_review_queue_upsert),
+                6 => __reader.option(&mut __value.disable_audit_logs),
+                7 => __reader.option(&mut __value.keyframe_classifications_map),
+                8 => __reader.option(&mut __value.escalation_reasons),
+                9 => __reader.option(&mut __value.escalation_queue_enabled),
+                10 => __reader.option(&mut __value.custom_views_enabled),
+                11 => __reader.option(&mut __value.include_attachment_payload),
+                12 => __reader.option(&mut __value.block_foreign_cdn_attachments),
+                13 => __reader.option(&mut __value.filterable_custom_keys),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1297,6 +1313,7 @@ impl<'de> serde::Deserialize<'de> for ModerationDashboardPreferences {
 }
 
 impl crate::WireObject for ModerationDashboardPreferences {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1337,37 +1354,37 @@ impl __rt::Object for EventHook {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.hook_type),
-                2 => __reader.option(&mut __map, 2, &mut __value.enabled),
-                3 => __reader.option(&mut __map, 3, &mut __value.event_types),
-                4 => __reader.option(&mut __map, 4, &mut __value.webhook_url),
-                5 => __reader.option(&mut __map, 5, &mut __value.sqs_queue_url),
-                6 => __reader.option(&mut __map, 6, &mut __value.sqs_region),
-                7 => __reader.option(&mut __map, 7, &mut __value.sqs_auth_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.sqs_key),
-                9 => __reader.option(&mut __map, 9, &mut __value.sqs_secret),
-                10 => __reader.option(&mut __map, 10, &mut __value.sqs_role_arn),
-                11 => __reader.option(&mut __map, 11, &mut __value.sns_topic_arn),
-                12 => __reader.option(&mut __map, 12, &mut __value.sns_region),
-                13 => __reader.option(&mut __map, 13, &mut __value.sns_auth_type),
-                14 => __reader.option(&mut __map, 14, &mut __value.sns_key),
-                15 => __reader.option(&mut __map, 15, &mut __value.sns_secret),
-                16 => __reader.option(&mut __map, 16, &mut __value.sns_role_arn),
-                17 => __reader.option(&mut __map, 17, &mut __value.product),
-                18 => __reader.option(&mut __map, 18, &mut __value.should_send_custom_events),
-                19 => __reader.option(&mut __map, 19, &mut __value.timeout_ms),
-                20 => __reader.option(&mut __map, 20, &mut __value.callback),
-                21 => __reader.option(&mut __map, 21, &mut __value.sns_event_based_message_group_id_enabled),
-                22 => __reader.option(&mut __map, 22, &mut __value.failover_config),
-                23 => __reader.option(&mut __map, 23, &mut __value.created_at),
-                24 => __reader.option(&mut __map, 24, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.id),
+                1 => __reader.option(&mut __value.hook_type),
+                2 => __reader.option(&mut __value.enabled),
+                3 => __reader.option(&mut __value.event_types),
+                4 => __reader.option(&mut __value.webhook_url),
+                5 => __reader.option(&mut __value.sqs_queue_url),
+                6 => __reader.option(&mut __value.sqs_region),
+                7 => __reader.option(&mut __value.sqs_auth_type),
+                8 => __reader.option(&mut __value.sqs_key),
+                9 => __reader.option(&mut __value.sqs_secret),
+                10 => __reader.option(&mut __value.sqs_role_arn),
+                11 => __reader.option(&mut __value.sns_topic_arn),
+                12 => __reader.option(&mut __value.sns_region),
+                13 => __reader.option(&mut __value.sns_auth_type),
+                14 => __reader.option(&mut __value.sns_key),
+                15 => __reader.option(&mut __value.sns_secret),
+                16 => __reader.option(&mut __value.sns_role_arn),
+                17 => __reader.option(&mut __value.product),
+                18 => __reader.option(&mut __value.should_send_custom_events),
+                19 => __reader.option(&mut __value.timeout_ms),
+                20 => __reader.option(&mut __value.callback),
+                21 => __reader.option(&mut __value.sns_event_based_message_group_id_enabled),
+                22 => __reader.option(&mut __value.failover_config),
+                23 => __reader.option(&mut __value.created_at),
+                24 => __reader.option(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1414,6 +1431,7 @@ impl<'de> serde::Deserialize<'de> for EventHook {
 }
 
 impl crate::WireObject for EventHook {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1432,15 +1450,15 @@ impl __rt::Object for LimitInfoResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.limit),
-                1 => __reader.value(&mut __map, 1, &mut __value.remaining),
-                2 => __reader.value(&mut __map, 2, &mut __value.reset),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.limit),
+                1 => __reader.value(&mut __value.remaining),
+                2 => __reader.value(&mut __value.reset),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1465,6 +1483,7 @@ impl<'de> serde::Deserialize<'de> for LimitInfoResponse {
 }
 
 impl crate::WireObject for LimitInfoResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1497,29 +1516,29 @@ impl __rt::Object for TeamUsageStats {
         required: 17,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.team),
-                1 => __reader.value(&mut __map, 1, &mut __value.users_daily),
-                2 => __reader.value(&mut __map, 2, &mut __value.messages_daily),
-                3 => __reader.value(&mut __map, 3, &mut __value.translations_daily),
-                4 => __reader.value(&mut __map, 4, &mut __value.image_moderations_daily),
-                5 => __reader.value(&mut __map, 5, &mut __value.concurrent_users),
-                6 => __reader.value(&mut __map, 6, &mut __value.concurrent_connections),
-                7 => __reader.value(&mut __map, 7, &mut __value.users_total),
-                8 => __reader.value(&mut __map, 8, &mut __value.users_last_24_hours),
-                9 => __reader.value(&mut __map, 9, &mut __value.users_last_30_days),
-                10 => __reader.value(&mut __map, 10, &mut __value.users_month_to_date),
-                11 => __reader.value(&mut __map, 11, &mut __value.users_engaged_last_30_days),
-                12 => __reader.value(&mut __map, 12, &mut __value.users_engaged_month_to_date),
-                13 => __reader.value(&mut __map, 13, &mut __value.messages_total),
-                14 => __reader.value(&mut __map, 14, &mut __value.messages_last_24_hours),
-                15 => __reader.value(&mut __map, 15, &mut __value.messages_last_30_days),
-                16 => __reader.value(&mut __map, 16, &mut __value.messages_month_to_date),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.team),
+                1 => __reader.value(&mut __value.users_daily),
+                2 => __reader.value(&mut __value.messages_daily),
+                3 => __reader.value(&mut __value.translations_daily),
+                4 => __reader.value(&mut __value.image_moderations_daily),
+                5 => __reader.value(&mut __value.concurrent_users),
+                6 => __reader.value(&mut __value.concurrent_connections),
+                7 => __reader.value(&mut __value.users_total),
+                8 => __reader.value(&mut __value.users_last_24_hours),
+                9 => __reader.value(&mut __value.users_last_30_days),
+                10 => __reader.value(&mut __value.users_month_to_date),
+                11 => __reader.value(&mut __value.users_engaged_last_30_days),
+                12 => __reader.value(&mut __value.users_engaged_month_to_date),
+                13 => __reader.value(&mut __value.messages_total),
+                14 => __reader.value(&mut __value.messages_last_24_hours),
+                15 => __reader.value(&mut __value.messages_last_30_days),
+                16 => __reader.value(&mut __value.messages_month_to_date),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1558,6 +1577,7 @@ impl<'de> serde::Deserialize<'de> for TeamUsageStats {
 }
 
 impl crate::WireObject for TeamUsageStats {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1580,19 +1600,19 @@ impl __rt::Object for PushNotificationFields {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.version),
-                1 => __reader.value(&mut __map, 1, &mut __value.offline_only),
-                2 => __reader.value(&mut __map, 2, &mut __value.apn),
-                3 => __reader.value(&mut __map, 3, &mut __value.firebase),
-                4 => __reader.value(&mut __map, 4, &mut __value.huawei),
-                5 => __reader.value(&mut __map, 5, &mut __value.xiaomi),
-                6 => __reader.option(&mut __map, 6, &mut __value.providers),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.version),
+                1 => __reader.value(&mut __value.offline_only),
+                2 => __reader.value(&mut __value.apn),
+                3 => __reader.value(&mut __value.firebase),
+                4 => __reader.value(&mut __value.huawei),
+                5 => __reader.value(&mut __value.xiaomi),
+                6 => __reader.option(&mut __value.providers),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1621,6 +1641,7 @@ impl<'de> serde::Deserialize<'de> for PushNotificationFields {
 }
 
 impl crate::WireObject for PushNotificationFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1673,49 +1694,49 @@ impl __rt::Object for ChannelConfig {
         required: 27,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.typing_events),
-                2 => __reader.value(&mut __map, 2, &mut __value.read_events),
-                3 => __reader.value(&mut __map, 3, &mut __value.connect_events),
-                4 => __reader.value(&mut __map, 4, &mut __value.delivery_events),
-                5 => __reader.value(&mut __map, 5, &mut __value.search),
-                6 => __reader.value(&mut __map, 6, &mut __value.reactions),
-                7 => __reader.value(&mut __map, 7, &mut __value.replies),
-                8 => __reader.value(&mut __map, 8, &mut __value.quotes),
-                9 => __reader.value(&mut __map, 9, &mut __value.mutes),
-                10 => __reader.value(&mut __map, 10, &mut __value.uploads),
-                11 => __reader.value(&mut __map, 11, &mut __value.url_enrichment),
-                12 => __reader.value(&mut __map, 12, &mut __value.custom_events),
-                13 => __reader.value(&mut __map, 13, &mut __value.push_notifications),
-                14 => __reader.value(&mut __map, 14, &mut __value.reminders),
-                15 => __reader.value(&mut __map, 15, &mut __value.mark_messages_pending),
-                16 => __reader.value(&mut __map, 16, &mut __value.polls),
-                17 => __reader.value(&mut __map, 17, &mut __value.user_message_reminders),
-                18 => __reader.value(&mut __map, 18, &mut __value.shared_locations),
-                19 => __reader.value(&mut __map, 19, &mut __value.count_messages),
-                20 => __reader.option(&mut __map, 20, &mut __value.message_retention),
-                21 => __reader.value(&mut __map, 21, &mut __value.max_message_length),
-                22 => __reader.value(&mut __map, 22, &mut __value.automod),
-                23 => __reader.value(&mut __map, 23, &mut __value.automod_behavior),
-                24 => __reader.option(&mut __map, 24, &mut __value.blocklist),
-                25 => __reader.option(&mut __map, 25, &mut __value.blocklist_behavior),
-                26 => __reader.option(&mut __map, 26, &mut __value.blocklists),
-                27 => __reader.option(&mut __map, 27, &mut __value.allowed_flag_reasons),
-                28 => __reader.option(&mut __map, 28, &mut __value.automod_thresholds),
-                29 => __reader.option(&mut __map, 29, &mut __value.partition_size),
-                30 => __reader.option(&mut __map, 30, &mut __value.partition_ttl),
-                31 => __reader.value(&mut __map, 31, &mut __value.skip_last_msg_update_for_system_msgs),
-                32 => __reader.option(&mut __map, 32, &mut __value.push_level),
-                33 => __reader.option(&mut __map, 33, &mut __value.chat_preferences),
-                34 => __reader.value(&mut __map, 34, &mut __value.created_at),
-                35 => __reader.value(&mut __map, 35, &mut __value.updated_at),
-                36 => __reader.value(&mut __map, 36, &mut __value.commands),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.typing_events),
+                2 => __reader.value(&mut __value.read_events),
+                3 => __reader.value(&mut __value.connect_events),
+                4 => __reader.value(&mut __value.delivery_events),
+                5 => __reader.value(&mut __value.search),
+                6 => __reader.value(&mut __value.reactions),
+                7 => __reader.value(&mut __value.replies),
+                8 => __reader.value(&mut __value.quotes),
+                9 => __reader.value(&mut __value.mutes),
+                10 => __reader.value(&mut __value.uploads),
+                11 => __reader.value(&mut __value.url_enrichment),
+                12 => __reader.value(&mut __value.custom_events),
+                13 => __reader.value(&mut __value.push_notifications),
+                14 => __reader.value(&mut __value.reminders),
+                15 => __reader.value(&mut __value.mark_messages_pending),
+                16 => __reader.value(&mut __value.polls),
+                17 => __reader.value(&mut __value.user_message_reminders),
+                18 => __reader.value(&mut __value.shared_locations),
+                19 => __reader.value(&mut __value.count_messages),
+                20 => __reader.option(&mut __value.message_retention),
+                21 => __reader.value(&mut __value.max_message_length),
+                22 => __reader.value(&mut __value.automod),
+                23 => __reader.value(&mut __value.automod_behavior),
+                24 => __reader.option(&mut __value.blocklist),
+                25 => __reader.option(&mut __value.blocklist_behavior),
+                26 => __reader.option(&mut __value.blocklists),
+                27 => __reader.option(&mut __value.allowed_flag_reasons),
+                28 => __reader.option(&mut __value.automod_thresholds),
+                29 => __reader.option(&mut __value.partition_size),
+                30 => __reader.option(&mut __value.partition_ttl),
+                31 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
+                32 => __reader.option(&mut __value.push_level),
+                33 => __reader.option(&mut __value.chat_preferences),
+                34 => __reader.value(&mut __value.created_at),
+                35 => __reader.value(&mut __value.updated_at),
+                36 => __reader.value(&mut __value.commands),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1774,6 +1795,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfig {
 }
 
 impl crate::WireObject for ChannelConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1797,20 +1819,20 @@ impl __rt::Object for CallType {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.app),
-                2 => __reader.value(&mut __map, 2, &mut __value.name),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.settings),
-                6 => __reader.option(&mut __map, 6, &mut __value.notification_settings),
-                7 => __reader.value(&mut __map, 7, &mut __value.recording_external_storage),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.app),
+                2 => __reader.value(&mut __value.name),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.value(&mut __value.updated_at),
+                5 => __reader.option(&mut __value.settings),
+                6 => __reader.option(&mut __value.notification_settings),
+                7 => __reader.value(&mut __value.recording_external_storage),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1840,6 +1862,7 @@ impl<'de> serde::Deserialize<'de> for CallType {
 }
 
 impl crate::WireObject for CallType {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1863,20 +1886,20 @@ impl __rt::Object for Policy {
         required: 8,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.resources),
-                2 => __reader.value(&mut __map, 2, &mut __value.roles),
-                3 => __reader.value(&mut __map, 3, &mut __value.action),
-                4 => __reader.value(&mut __map, 4, &mut __value.owner),
-                5 => __reader.value(&mut __map, 5, &mut __value.priority),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.resources),
+                2 => __reader.value(&mut __value.roles),
+                3 => __reader.value(&mut __value.action),
+                4 => __reader.value(&mut __value.owner),
+                5 => __reader.value(&mut __value.priority),
+                6 => __reader.value(&mut __value.created_at),
+                7 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1906,6 +1929,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
 }
 
 impl crate::WireObject for Policy {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1925,16 +1949,16 @@ impl __rt::Object for GeofenceResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.type_),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.option(&mut __map, 3, &mut __value.country_codes),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.type_),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.option(&mut __value.country_codes),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1960,6 +1984,7 @@ impl<'de> serde::Deserialize<'de> for GeofenceResponse {
 }
 
 impl crate::WireObject for GeofenceResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1977,14 +2002,14 @@ impl __rt::Object for AsyncModerationCallbackConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.server_url),
-                1 => __reader.option(&mut __map, 1, &mut __value.mode),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.server_url),
+                1 => __reader.option(&mut __value.mode),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2008,6 +2033,7 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfig {
 }
 
 impl crate::WireObject for AsyncModerationCallbackConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2025,14 +2051,14 @@ impl __rt::Object for OverviewDashboardConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.visible_charts),
-                1 => __reader.option(&mut __map, 1, &mut __value.default_date_range_days),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.visible_charts),
+                1 => __reader.option(&mut __value.default_date_range_days),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2056,6 +2082,7 @@ impl<'de> serde::Deserialize<'de> for OverviewDashboardConfig {
 }
 
 impl crate::WireObject for OverviewDashboardConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2075,16 +2102,16 @@ impl __rt::Object for WebhookFailoverConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.gcs_bucket),
-                2 => __reader.option(&mut __map, 2, &mut __value.gcs_path),
-                3 => __reader.option(&mut __map, 3, &mut __value.gcs_credentials),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.type_),
+                1 => __reader.option(&mut __value.gcs_bucket),
+                2 => __reader.option(&mut __value.gcs_path),
+                3 => __reader.option(&mut __value.gcs_credentials),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2110,6 +2137,7 @@ impl<'de> serde::Deserialize<'de> for WebhookFailoverConfig {
 }
 
 impl crate::WireObject for WebhookFailoverConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2127,14 +2155,14 @@ impl __rt::Object for MetricStats {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.daily),
-                1 => __reader.value(&mut __map, 1, &mut __value.total),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.daily),
+                1 => __reader.value(&mut __value.total),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2158,6 +2186,7 @@ impl<'de> serde::Deserialize<'de> for MetricStats {
 }
 
 impl crate::WireObject for MetricStats {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2183,22 +2212,22 @@ impl __rt::Object for ApnConfigFields {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.value(&mut __map, 1, &mut __value.development),
-                2 => __reader.option(&mut __map, 2, &mut __value.auth_type),
-                3 => __reader.option(&mut __map, 3, &mut __value.notification_template),
-                4 => __reader.option(&mut __map, 4, &mut __value.host),
-                5 => __reader.option(&mut __map, 5, &mut __value.bundle_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.team_id),
-                7 => __reader.option(&mut __map, 7, &mut __value.key_id),
-                8 => __reader.option(&mut __map, 8, &mut __value.auth_key),
-                9 => __reader.option(&mut __map, 9, &mut __value.p12_cert),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.value(&mut __value.development),
+                2 => __reader.option(&mut __value.auth_type),
+                3 => __reader.option(&mut __value.notification_template),
+                4 => __reader.option(&mut __value.host),
+                5 => __reader.option(&mut __value.bundle_id),
+                6 => __reader.option(&mut __value.team_id),
+                7 => __reader.option(&mut __value.key_id),
+                8 => __reader.option(&mut __value.auth_key),
+                9 => __reader.option(&mut __value.p12_cert),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2230,6 +2259,7 @@ impl<'de> serde::Deserialize<'de> for ApnConfigFields {
 }
 
 impl crate::WireObject for ApnConfigFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2251,18 +2281,18 @@ impl __rt::Object for FirebaseConfigFields {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.notification_template),
-                2 => __reader.option(&mut __map, 2, &mut __value.data_template),
-                3 => __reader.option(&mut __map, 3, &mut __value.apn_template),
-                4 => __reader.option(&mut __map, 4, &mut __value.server_key),
-                5 => __reader.option(&mut __map, 5, &mut __value.credentials_json),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.option(&mut __value.notification_template),
+                2 => __reader.option(&mut __value.data_template),
+                3 => __reader.option(&mut __value.apn_template),
+                4 => __reader.option(&mut __value.server_key),
+                5 => __reader.option(&mut __value.credentials_json),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2290,6 +2320,7 @@ impl<'de> serde::Deserialize<'de> for FirebaseConfigFields {
 }
 
 impl crate::WireObject for FirebaseConfigFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2308,15 +2339,15 @@ impl __rt::Object for HuaweiConfigFields {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.id),
-                2 => __reader.option(&mut __map, 2, &mut __value.secret),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.option(&mut __value.id),
+                2 => __reader.option(&mut __value.secret),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2341,6 +2372,7 @@ impl<'de> serde::Deserialize<'de> for HuaweiConfigFields {
 }
 
 impl crate::WireObject for HuaweiConfigFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2359,15 +2391,15 @@ impl __rt::Object for XiaomiConfigFields {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.package_name),
-                2 => __reader.option(&mut __map, 2, &mut __value.secret),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.option(&mut __value.package_name),
+                2 => __reader.option(&mut __value.secret),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2392,6 +2424,7 @@ impl<'de> serde::Deserialize<'de> for XiaomiConfigFields {
 }
 
 impl crate::WireObject for XiaomiConfigFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2435,40 +2468,40 @@ impl __rt::Object for PushProvider {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.disabled_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.disabled_reason),
-                7 => __reader.option(&mut __map, 7, &mut __value.apn_auth_key),
-                8 => __reader.option(&mut __map, 8, &mut __value.apn_key_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.apn_p12_cert),
-                10 => __reader.option(&mut __map, 10, &mut __value.apn_team_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.apn_topic),
-                12 => __reader.option(&mut __map, 12, &mut __value.apn_auth_type),
-                13 => __reader.option(&mut __map, 13, &mut __value.apn_development),
-                14 => __reader.option(&mut __map, 14, &mut __value.apn_host),
-                15 => __reader.option(&mut __map, 15, &mut __value.apn_notification_template),
-                16 => __reader.option(&mut __map, 16, &mut __value.firebase_server_key),
-                17 => __reader.option(&mut __map, 17, &mut __value.firebase_credentials),
-                18 => __reader.option(&mut __map, 18, &mut __value.firebase_data_template),
-                19 => __reader.option(&mut __map, 19, &mut __value.firebase_notification_template),
-                20 => __reader.option(&mut __map, 20, &mut __value.firebase_apn_template),
-                21 => __reader.option(&mut __map, 21, &mut __value.firebase_host),
-                22 => __reader.option(&mut __map, 22, &mut __value.huawei_app_id),
-                23 => __reader.option(&mut __map, 23, &mut __value.huawei_app_secret),
-                24 => __reader.option(&mut __map, 24, &mut __value.xiaomi_package_name),
-                25 => __reader.option(&mut __map, 25, &mut __value.xiaomi_app_secret),
-                26 => __reader.option(&mut __map, 26, &mut __value.push_templates),
-                27 => __reader.option(&mut __map, 27, &mut __value.huawei_host),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.value(&mut __value.updated_at),
+                5 => __reader.option(&mut __value.disabled_at),
+                6 => __reader.option(&mut __value.disabled_reason),
+                7 => __reader.option(&mut __value.apn_auth_key),
+                8 => __reader.option(&mut __value.apn_key_id),
+                9 => __reader.option(&mut __value.apn_p12_cert),
+                10 => __reader.option(&mut __value.apn_team_id),
+                11 => __reader.option(&mut __value.apn_topic),
+                12 => __reader.option(&mut __value.apn_auth_type),
+                13 => __reader.option(&mut __value.apn_development),
+                14 => __reader.option(&mut __value.apn_host),
+                15 => __reader.option(&mut __value.apn_notification_template),
+                16 => __reader.option(&mut __value.firebase_server_key),
+                17 => __reader.option(&mut __value.firebase_credentials),
+                18 => __reader.option(&mut __value.firebase_data_template),
+                19 => __reader.option(&mut __value.firebase_notification_template),
+                20 => __reader.option(&mut __value.firebase_apn_template),
+                21 => __reader.option(&mut __value.firebase_host),
+                22 => __reader.option(&mut __value.huawei_app_id),
+                23 => __reader.option(&mut __value.huawei_app_secret),
+                24 => __reader.option(&mut __value.xiaomi_package_name),
+                25 => __reader.option(&mut __value.xiaomi_app_secret),
+                26 => __reader.option(&mut __value.push_templates),
+                27 => __reader.option(&mut __value.huawei_host),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2518,6 +2551,7 @@ impl<'de> serde::Deserialize<'de> for PushProvider {
 }
 
 impl crate::WireObject for PushProvider {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2549,28 +2583,28 @@ impl __rt::Object for CallSettings {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.audio),
-                1 => __reader.option(&mut __map, 1, &mut __value.backstage),
-                2 => __reader.option(&mut __map, 2, &mut __value.video),
-                3 => __reader.option(&mut __map, 3, &mut __value.screensharing),
-                4 => __reader.option(&mut __map, 4, &mut __value.recording),
-                5 => __reader.option(&mut __map, 5, &mut __value.frame_recording),
-                6 => __reader.option(&mut __map, 6, &mut __value.individual_recording),
-                7 => __reader.option(&mut __map, 7, &mut __value.raw_recording),
-                8 => __reader.option(&mut __map, 8, &mut __value.broadcasting),
-                9 => __reader.option(&mut __map, 9, &mut __value.geofencing),
-                10 => __reader.option(&mut __map, 10, &mut __value.transcription),
-                11 => __reader.option(&mut __map, 11, &mut __value.ring),
-                12 => __reader.option(&mut __map, 12, &mut __value.thumbnails),
-                13 => __reader.option(&mut __map, 13, &mut __value.limits),
-                14 => __reader.option(&mut __map, 14, &mut __value.session),
-                15 => __reader.option(&mut __map, 15, &mut __value.ingress),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.audio),
+                1 => __reader.option(&mut __value.backstage),
+                2 => __reader.option(&mut __value.video),
+                3 => __reader.option(&mut __value.screensharing),
+                4 => __reader.option(&mut __value.recording),
+                5 => __reader.option(&mut __value.frame_recording),
+                6 => __reader.option(&mut __value.individual_recording),
+                7 => __reader.option(&mut __value.raw_recording),
+                8 => __reader.option(&mut __value.broadcasting),
+                9 => __reader.option(&mut __value.geofencing),
+                10 => __reader.option(&mut __value.transcription),
+                11 => __reader.option(&mut __value.ring),
+                12 => __reader.option(&mut __value.thumbnails),
+                13 => __reader.option(&mut __value.limits),
+                14 => __reader.option(&mut __value.session),
+                15 => __reader.option(&mut __value.ingress),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2608,6 +2642,7 @@ impl<'de> serde::Deserialize<'de> for CallSettings {
 }
 
 impl crate::WireObject for CallSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2629,18 +2664,18 @@ impl __rt::Object for NotificationSettings {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.value(&mut __map, 1, &mut __value.call_live_started),
-                2 => __reader.value(&mut __map, 2, &mut __value.session_started),
-                3 => __reader.value(&mut __map, 3, &mut __value.call_notification),
-                4 => __reader.value(&mut __map, 4, &mut __value.call_ring),
-                5 => __reader.value(&mut __map, 5, &mut __value.call_missed),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.value(&mut __value.call_live_started),
+                2 => __reader.value(&mut __value.session_started),
+                3 => __reader.value(&mut __value.call_notification),
+                4 => __reader.value(&mut __value.call_ring),
+                5 => __reader.value(&mut __value.call_missed),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2668,6 +2703,7 @@ impl<'de> serde::Deserialize<'de> for NotificationSettings {
 }
 
 impl crate::WireObject for NotificationSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2685,14 +2721,14 @@ impl __rt::Object for DailyValue {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.date),
-                1 => __reader.value(&mut __map, 1, &mut __value.value),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.date),
+                1 => __reader.value(&mut __value.value),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2716,6 +2752,7 @@ impl<'de> serde::Deserialize<'de> for DailyValue {
 }
 
 impl crate::WireObject for DailyValue {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2736,17 +2773,17 @@ impl __rt::Object for PushTemplate {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enable_push),
-                1 => __reader.value(&mut __map, 1, &mut __value.event_type),
-                2 => __reader.option(&mut __map, 2, &mut __value.template),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enable_push),
+                1 => __reader.value(&mut __value.event_type),
+                2 => __reader.option(&mut __value.template),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2773,6 +2810,7 @@ impl<'de> serde::Deserialize<'de> for PushTemplate {
 }
 
 impl crate::WireObject for PushTemplate {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2796,20 +2834,20 @@ impl __rt::Object for AudioSettings {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.access_request_enabled),
-                1 => __reader.value(&mut __map, 1, &mut __value.opus_dtx_enabled),
-                2 => __reader.value(&mut __map, 2, &mut __value.redundant_coding_enabled),
-                3 => __reader.value(&mut __map, 3, &mut __value.mic_default_on),
-                4 => __reader.value(&mut __map, 4, &mut __value.speaker_default_on),
-                5 => __reader.value(&mut __map, 5, &mut __value.default_device),
-                6 => __reader.option(&mut __map, 6, &mut __value.noise_cancellation),
-                7 => __reader.value(&mut __map, 7, &mut __value.hifi_audio_enabled),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.access_request_enabled),
+                1 => __reader.value(&mut __value.opus_dtx_enabled),
+                2 => __reader.value(&mut __value.redundant_coding_enabled),
+                3 => __reader.value(&mut __value.mic_default_on),
+                4 => __reader.value(&mut __value.speaker_default_on),
+                5 => __reader.value(&mut __value.default_device),
+                6 => __reader.option(&mut __value.noise_cancellation),
+                7 => __reader.value(&mut __value.hifi_audio_enabled),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2839,6 +2877,7 @@ impl<'de> serde::Deserialize<'de> for AudioSettings {
 }
 
 impl crate::WireObject for AudioSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2856,14 +2895,14 @@ impl __rt::Object for BackstageSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.join_ahead_time_seconds),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.option(&mut __value.join_ahead_time_seconds),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2887,6 +2926,7 @@ impl<'de> serde::Deserialize<'de> for BackstageSettings {
 }
 
 impl crate::WireObject for BackstageSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2907,17 +2947,17 @@ impl __rt::Object for VideoSettings {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.value(&mut __map, 1, &mut __value.access_request_enabled),
-                2 => __reader.value(&mut __map, 2, &mut __value.target_resolution),
-                3 => __reader.value(&mut __map, 3, &mut __value.camera_default_on),
-                4 => __reader.value(&mut __map, 4, &mut __value.camera_facing),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.value(&mut __value.access_request_enabled),
+                2 => __reader.value(&mut __value.target_resolution),
+                3 => __reader.value(&mut __value.camera_default_on),
+                4 => __reader.value(&mut __value.camera_facing),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2944,6 +2984,7 @@ impl<'de> serde::Deserialize<'de> for VideoSettings {
 }
 
 impl crate::WireObject for VideoSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2962,15 +3003,15 @@ impl __rt::Object for ScreensharingSettings {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.value(&mut __map, 1, &mut __value.access_request_enabled),
-                2 => __reader.option(&mut __map, 2, &mut __value.target_resolution),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.value(&mut __value.access_request_enabled),
+                2 => __reader.option(&mut __value.target_resolution),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2995,6 +3036,7 @@ impl<'de> serde::Deserialize<'de> for ScreensharingSettings {
 }
 
 impl crate::WireObject for ScreensharingSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3014,16 +3056,16 @@ impl __rt::Object for RecordSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.audio_only),
-                1 => __reader.value(&mut __map, 1, &mut __value.mode),
-                2 => __reader.option(&mut __map, 2, &mut __value.quality),
-                3 => __reader.option(&mut __map, 3, &mut __value.layout),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.audio_only),
+                1 => __reader.value(&mut __value.mode),
+                2 => __reader.option(&mut __value.quality),
+                3 => __reader.option(&mut __value.layout),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3049,6 +3091,7 @@ impl<'de> serde::Deserialize<'de> for RecordSettings {
 }
 
 impl crate::WireObject for RecordSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3067,15 +3110,15 @@ impl __rt::Object for FrameRecordSettings {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.mode),
-                1 => __reader.option(&mut __map, 1, &mut __value.quality),
-                2 => __reader.value(&mut __map, 2, &mut __value.capture_interval_in_seconds),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.mode),
+                1 => __reader.option(&mut __value.quality),
+                2 => __reader.value(&mut __value.capture_interval_in_seconds),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3100,6 +3143,7 @@ impl<'de> serde::Deserialize<'de> for FrameRecordSettings {
 }
 
 impl crate::WireObject for FrameRecordSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3117,14 +3161,14 @@ impl __rt::Object for IndividualRecordSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.mode),
-                1 => __reader.option(&mut __map, 1, &mut __value.output_types),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.mode),
+                1 => __reader.option(&mut __value.output_types),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3148,6 +3192,7 @@ impl<'de> serde::Deserialize<'de> for IndividualRecordSettings {
 }
 
 impl crate::WireObject for IndividualRecordSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3165,14 +3210,14 @@ impl __rt::Object for RawRecordSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.mode),
-                1 => __reader.option(&mut __map, 1, &mut __value.audio_only),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.mode),
+                1 => __reader.option(&mut __value.audio_only),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3196,6 +3241,7 @@ impl<'de> serde::Deserialize<'de> for RawRecordSettings {
 }
 
 impl crate::WireObject for RawRecordSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3214,15 +3260,15 @@ impl __rt::Object for BroadcastSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.hls),
-                2 => __reader.option(&mut __map, 2, &mut __value.rtmp),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.option(&mut __value.hls),
+                2 => __reader.option(&mut __value.rtmp),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3247,6 +3293,7 @@ impl<'de> serde::Deserialize<'de> for BroadcastSettings {
 }
 
 impl crate::WireObject for BroadcastSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3263,14 +3310,11 @@ impl __rt::Object for GeofenceSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.names),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.names);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -3292,6 +3336,7 @@ impl<'de> serde::Deserialize<'de> for GeofenceSettings {
 }
 
 impl crate::WireObject for GeofenceSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3312,17 +3357,17 @@ impl __rt::Object for TranscriptionSettings {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.mode),
-                1 => __reader.value(&mut __map, 1, &mut __value.closed_caption_mode),
-                2 => __reader.value(&mut __map, 2, &mut __value.language),
-                3 => __reader.option(&mut __map, 3, &mut __value.translation),
-                4 => __reader.option(&mut __map, 4, &mut __value.speech_segment_config),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.mode),
+                1 => __reader.value(&mut __value.closed_caption_mode),
+                2 => __reader.value(&mut __value.language),
+                3 => __reader.option(&mut __value.translation),
+                4 => __reader.option(&mut __value.speech_segment_config),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3349,6 +3394,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettings {
 }
 
 impl crate::WireObject for TranscriptionSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3367,15 +3413,15 @@ impl __rt::Object for RingSettings {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.incoming_call_timeout_ms),
-                1 => __reader.value(&mut __map, 1, &mut __value.auto_cancel_timeout_ms),
-                2 => __reader.value(&mut __map, 2, &mut __value.missed_call_timeout_ms),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.incoming_call_timeout_ms),
+                1 => __reader.value(&mut __value.auto_cancel_timeout_ms),
+                2 => __reader.value(&mut __value.missed_call_timeout_ms),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3400,6 +3446,7 @@ impl<'de> serde::Deserialize<'de> for RingSettings {
 }
 
 impl crate::WireObject for RingSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3416,14 +3463,11 @@ impl __rt::Object for ThumbnailsSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.enabled);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -3445,6 +3489,7 @@ impl<'de> serde::Deserialize<'de> for ThumbnailsSettings {
 }
 
 impl crate::WireObject for ThumbnailsSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3464,16 +3509,16 @@ impl __rt::Object for LimitsSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.max_participants),
-                1 => __reader.value(&mut __map, 1, &mut __value.max_participants_exclude_roles),
-                2 => __reader.option(&mut __map, 2, &mut __value.max_participants_exclude_owner),
-                3 => __reader.option(&mut __map, 3, &mut __value.max_duration_seconds),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.max_participants),
+                1 => __reader.value(&mut __value.max_participants_exclude_roles),
+                2 => __reader.option(&mut __value.max_participants_exclude_owner),
+                3 => __reader.option(&mut __value.max_duration_seconds),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3499,6 +3544,7 @@ impl<'de> serde::Deserialize<'de> for LimitsSettings {
 }
 
 impl crate::WireObject for LimitsSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3515,14 +3561,11 @@ impl __rt::Object for SessionSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.inactivity_timeout_seconds),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.inactivity_timeout_seconds);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -3544,6 +3587,7 @@ impl<'de> serde::Deserialize<'de> for SessionSettings {
 }
 
 impl crate::WireObject for SessionSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3562,15 +3606,15 @@ impl __rt::Object for IngressSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.audio_encoding_options),
-                2 => __reader.option(&mut __map, 2, &mut __value.video_encoding_options),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.option(&mut __value.audio_encoding_options),
+                2 => __reader.option(&mut __value.video_encoding_options),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3595,6 +3639,7 @@ impl<'de> serde::Deserialize<'de> for IngressSettings {
 }
 
 impl crate::WireObject for IngressSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3613,15 +3658,15 @@ impl __rt::Object for EventNotificationSettings {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.value(&mut __map, 1, &mut __value.apns),
-                2 => __reader.value(&mut __map, 2, &mut __value.fcm),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.value(&mut __value.apns),
+                2 => __reader.value(&mut __value.fcm),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3646,6 +3691,7 @@ impl<'de> serde::Deserialize<'de> for EventNotificationSettings {
 }
 
 impl crate::WireObject for EventNotificationSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3662,14 +3708,11 @@ impl __rt::Object for NoiseCancellationSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.mode),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.mode);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -3691,6 +3734,7 @@ impl<'de> serde::Deserialize<'de> for NoiseCancellationSettings {
 }
 
 impl crate::WireObject for NoiseCancellationSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3709,15 +3753,15 @@ impl __rt::Object for TargetResolution {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.width),
-                1 => __reader.value(&mut __map, 1, &mut __value.height),
-                2 => __reader.value(&mut __map, 2, &mut __value.bitrate),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.width),
+                1 => __reader.value(&mut __value.height),
+                2 => __reader.value(&mut __value.bitrate),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3742,6 +3786,7 @@ impl<'de> serde::Deserialize<'de> for TargetResolution {
 }
 
 impl crate::WireObject for TargetResolution {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3762,17 +3807,17 @@ impl __rt::Object for LayoutSettings {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.options),
-                2 => __reader.value(&mut __map, 2, &mut __value.external_app_url),
-                3 => __reader.value(&mut __map, 3, &mut __value.external_css_url),
-                4 => __reader.option(&mut __map, 4, &mut __value.detect_orientation),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.options),
+                2 => __reader.value(&mut __value.external_app_url),
+                3 => __reader.value(&mut __value.external_css_url),
+                4 => __reader.option(&mut __value.detect_orientation),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3799,6 +3844,7 @@ impl<'de> serde::Deserialize<'de> for LayoutSettings {
 }
 
 impl crate::WireObject for LayoutSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3818,16 +3864,16 @@ impl __rt::Object for HlsSettings {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.auto_on),
-                1 => __reader.value(&mut __map, 1, &mut __value.enabled),
-                2 => __reader.value(&mut __map, 2, &mut __value.quality_tracks),
-                3 => __reader.option(&mut __map, 3, &mut __value.layout),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.auto_on),
+                1 => __reader.value(&mut __value.enabled),
+                2 => __reader.value(&mut __value.quality_tracks),
+                3 => __reader.option(&mut __value.layout),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3853,6 +3899,7 @@ impl<'de> serde::Deserialize<'de> for HlsSettings {
 }
 
 impl crate::WireObject for HlsSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3872,16 +3919,16 @@ impl __rt::Object for RtmpSettings {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.quality_name),
-                2 => __reader.option(&mut __map, 2, &mut __value.layout),
-                3 => __reader.option(&mut __map, 3, &mut __value.location),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.option(&mut __value.quality_name),
+                2 => __reader.option(&mut __value.layout),
+                3 => __reader.option(&mut __value.location),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3907,6 +3954,7 @@ impl<'de> serde::Deserialize<'de> for RtmpSettings {
 }
 
 impl crate::WireObject for RtmpSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3924,14 +3972,14 @@ impl __rt::Object for TranslationSettings {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
-                1 => __reader.value(&mut __map, 1, &mut __value.languages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.enabled),
+                1 => __reader.value(&mut __value.languages),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -3955,6 +4003,7 @@ impl<'de> serde::Deserialize<'de> for TranslationSettings {
 }
 
 impl crate::WireObject for TranslationSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -3972,14 +4021,14 @@ impl __rt::Object for SpeechSegmentConfig {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.max_speech_caption_ms),
-                1 => __reader.option(&mut __map, 1, &mut __value.silence_duration_ms),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.max_speech_caption_ms),
+                1 => __reader.option(&mut __value.silence_duration_ms),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4003,6 +4052,7 @@ impl<'de> serde::Deserialize<'de> for SpeechSegmentConfig {
 }
 
 impl crate::WireObject for SpeechSegmentConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4021,15 +4071,15 @@ impl __rt::Object for IngressAudioEncodingOptions {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channels),
-                1 => __reader.value(&mut __map, 1, &mut __value.enable_dtx),
-                2 => __reader.value(&mut __map, 2, &mut __value.bitrate),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channels),
+                1 => __reader.value(&mut __value.enable_dtx),
+                2 => __reader.value(&mut __value.bitrate),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4054,6 +4104,7 @@ impl<'de> serde::Deserialize<'de> for IngressAudioEncodingOptions {
 }
 
 impl crate::WireObject for IngressAudioEncodingOptions {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4071,14 +4122,14 @@ impl __rt::Object for IngressVideoEncodingOptions {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.source),
-                1 => __reader.value(&mut __map, 1, &mut __value.layers),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.source),
+                1 => __reader.value(&mut __value.layers),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4102,6 +4153,7 @@ impl<'de> serde::Deserialize<'de> for IngressVideoEncodingOptions {
 }
 
 impl crate::WireObject for IngressVideoEncodingOptions {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4123,18 +4175,18 @@ impl __rt::Object for Apns {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.title),
-                1 => __reader.value(&mut __map, 1, &mut __value.body),
-                2 => __reader.option(&mut __map, 2, &mut __value.sound),
-                3 => __reader.option(&mut __map, 3, &mut __value.content_available),
-                4 => __reader.option(&mut __map, 4, &mut __value.mutable_content),
-                5 => __reader.option(&mut __map, 5, &mut __value.data),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.title),
+                1 => __reader.value(&mut __value.body),
+                2 => __reader.option(&mut __value.sound),
+                3 => __reader.option(&mut __value.content_available),
+                4 => __reader.option(&mut __value.mutable_content),
+                5 => __reader.option(&mut __value.data),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4162,6 +4214,7 @@ impl<'de> serde::Deserialize<'de> for Apns {
 }
 
 impl crate::WireObject for Apns {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4178,14 +4231,11 @@ impl __rt::Object for Fcm {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.data),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.data);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -4207,6 +4257,7 @@ impl<'de> serde::Deserialize<'de> for Fcm {
 }
 
 impl crate::WireObject for Fcm {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4225,15 +4276,15 @@ impl __rt::Object for RtmpLocation {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.stream_url),
-                2 => __reader.value(&mut __map, 2, &mut __value.stream_key),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.stream_url),
+                2 => __reader.value(&mut __value.stream_key),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4258,6 +4309,7 @@ impl<'de> serde::Deserialize<'de> for RtmpLocation {
 }
 
 impl crate::WireObject for RtmpLocation {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4276,15 +4328,15 @@ impl __rt::Object for IngressSource {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.width),
-                1 => __reader.value(&mut __map, 1, &mut __value.height),
-                2 => __reader.value(&mut __map, 2, &mut __value.fps),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.width),
+                1 => __reader.value(&mut __value.height),
+                2 => __reader.value(&mut __value.fps),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4309,6 +4361,7 @@ impl<'de> serde::Deserialize<'de> for IngressSource {
 }
 
 impl crate::WireObject for IngressSource {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4329,17 +4382,17 @@ impl __rt::Object for IngressVideoLayer {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.codec),
-                1 => __reader.value(&mut __map, 1, &mut __value.bitrate),
-                2 => __reader.value(&mut __map, 2, &mut __value.frame_rate),
-                3 => __reader.value(&mut __map, 3, &mut __value.min_dimension),
-                4 => __reader.value(&mut __map, 4, &mut __value.max_dimension),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.codec),
+                1 => __reader.value(&mut __value.bitrate),
+                2 => __reader.value(&mut __value.frame_rate),
+                3 => __reader.value(&mut __value.min_dimension),
+                4 => __reader.value(&mut __value.max_dimension),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4366,6 +4419,7 @@ impl<'de> serde::Deserialize<'de> for IngressVideoLayer {
 }
 
 impl crate::WireObject for IngressVideoLayer {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4386,17 +4440,17 @@ impl __rt::Object for AppEventResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.async_url_enrich_enabled),
-                2 => __reader.value(&mut __map, 2, &mut __value.auto_translation_enabled),
-                3 => __reader.option(&mut __map, 3, &mut __value.file_upload_config),
-                4 => __reader.option(&mut __map, 4, &mut __value.image_upload_config),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.async_url_enrich_enabled),
+                2 => __reader.value(&mut __value.auto_translation_enabled),
+                3 => __reader.option(&mut __value.file_upload_config),
+                4 => __reader.option(&mut __value.image_upload_config),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4423,6 +4477,7 @@ impl<'de> serde::Deserialize<'de> for AppEventResponse {
 }
 
 impl crate::WireObject for AppEventResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4441,15 +4496,15 @@ impl __rt::Object for AppUpdatedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.app),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.app),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -4475,10 +4530,12 @@ impl<'de> serde::Deserialize<'de> for AppUpdatedEvent {
 }
 
 impl crate::WireObject for AppUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }

@@ -20,15 +20,15 @@ impl __rt::Object for ListBlockListResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.blocklists),
-                1 => __reader.option(&mut __map, 1, &mut __value.next_cursor),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.blocklists),
+                1 => __reader.option(&mut __value.next_cursor),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -53,6 +53,7 @@ impl<'de> serde::Deserialize<'de> for ListBlockListResponse {
 }
 
 impl crate::WireObject for ListBlockListResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -78,22 +79,22 @@ impl __rt::Object for CreateBlockListRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.is_leet_check_enabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.is_plural_check_enabled),
-                2 => __reader.option(&mut __map, 2, &mut __value.is_confusable_folding_enabled),
-                3 => __reader.option(&mut __map, 3, &mut __value.is_substring_matching_enabled),
-                4 => __reader.value(&mut __map, 4, &mut __value.name),
-                5 => __reader.value(&mut __map, 5, &mut __value.words),
-                6 => __reader.option(&mut __map, 6, &mut __value.type_),
-                7 => __reader.option(&mut __map, 7, &mut __value.team),
-                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.is_leet_check_enabled),
+                1 => __reader.option(&mut __value.is_plural_check_enabled),
+                2 => __reader.option(&mut __value.is_confusable_folding_enabled),
+                3 => __reader.option(&mut __value.is_substring_matching_enabled),
+                4 => __reader.value(&mut __value.name),
+                5 => __reader.value(&mut __value.words),
+                6 => __reader.option(&mut __value.type_),
+                7 => __reader.option(&mut __value.team),
+                8 => __reader.option(&mut __value.user_id),
+                9 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -125,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListRequest {
 }
 
 impl crate::WireObject for CreateBlockListRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -142,14 +144,14 @@ impl __rt::Object for CreateBlockListResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.blocklist),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -173,6 +175,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListResponse {
 }
 
 impl crate::WireObject for CreateBlockListResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -190,14 +193,14 @@ impl __rt::Object for ImportBlockListRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.items),
-                1 => __reader.option(&mut __map, 1, &mut __value.chunk_size),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.items),
+                1 => __reader.option(&mut __value.chunk_size),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -221,6 +224,7 @@ impl<'de> serde::Deserialize<'de> for ImportBlockListRequest {
 }
 
 impl crate::WireObject for ImportBlockListRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -238,14 +242,14 @@ impl __rt::Object for ImportBlockListResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.task_id),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -269,6 +273,7 @@ impl<'de> serde::Deserialize<'de> for ImportBlockListResponse {
 }
 
 impl crate::WireObject for ImportBlockListResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -286,14 +291,14 @@ impl __rt::Object for GetBlockListResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.blocklist),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -317,6 +322,7 @@ impl<'de> serde::Deserialize<'de> for GetBlockListResponse {
 }
 
 impl crate::WireObject for GetBlockListResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -340,20 +346,20 @@ impl __rt::Object for UpdateBlockListRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.team),
-                1 => __reader.option(&mut __map, 1, &mut __value.words),
-                2 => __reader.option(&mut __map, 2, &mut __value.is_leet_check_enabled),
-                3 => __reader.option(&mut __map, 3, &mut __value.is_plural_check_enabled),
-                4 => __reader.option(&mut __map, 4, &mut __value.is_confusable_folding_enabled),
-                5 => __reader.option(&mut __map, 5, &mut __value.is_substring_matching_enabled),
-                6 => __reader.option(&mut __map, 6, &mut __value.user_id),
-                7 => __reader.option(&mut __map, 7, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.team),
+                1 => __reader.option(&mut __value.words),
+                2 => __reader.option(&mut __value.is_leet_check_enabled),
+                3 => __reader.option(&mut __value.is_plural_check_enabled),
+                4 => __reader.option(&mut __value.is_confusable_folding_enabled),
+                5 => __reader.option(&mut __value.is_substring_matching_enabled),
+                6 => __reader.option(&mut __value.user_id),
+                7 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -383,6 +389,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBlockListRequest {
 }
 
 impl crate::WireObject for UpdateBlockListRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -400,14 +407,14 @@ impl __rt::Object for UpdateBlockListResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.blocklist),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -431,6 +438,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBlockListResponse {
 }
 
 impl crate::WireObject for UpdateBlockListResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -458,24 +466,24 @@ impl __rt::Object for BlockListResponse {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.updated_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.id),
-                3 => __reader.value(&mut __map, 3, &mut __value.name),
-                4 => __reader.value(&mut __map, 4, &mut __value.type_),
-                5 => __reader.value(&mut __map, 5, &mut __value.words),
-                6 => __reader.option(&mut __map, 6, &mut __value.team),
-                7 => __reader.option(&mut __map, 7, &mut __value.owner_user_id),
-                8 => __reader.value(&mut __map, 8, &mut __value.is_leet_check_enabled),
-                9 => __reader.value(&mut __map, 9, &mut __value.is_plural_check_enabled),
-                10 => __reader.value(&mut __map, 10, &mut __value.is_confusable_folding_enabled),
-                11 => __reader.value(&mut __map, 11, &mut __value.is_substring_matching_enabled),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.created_at),
+                1 => __reader.option(&mut __value.updated_at),
+                2 => __reader.option(&mut __value.id),
+                3 => __reader.value(&mut __value.name),
+                4 => __reader.value(&mut __value.type_),
+                5 => __reader.value(&mut __value.words),
+                6 => __reader.option(&mut __value.team),
+                7 => __reader.option(&mut __value.owner_user_id),
+                8 => __reader.value(&mut __value.is_leet_check_enabled),
+                9 => __reader.value(&mut __value.is_plural_check_enabled),
+                10 => __reader.value(&mut __value.is_confusable_folding_enabled),
+                11 => __reader.value(&mut __value.is_substring_matching_enabled),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -509,6 +517,7 @@ impl<'de> serde::Deserialize<'de> for BlockListResponse {
 }
 
 impl crate::WireObject for BlockListResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -526,14 +535,14 @@ impl __rt::Object for BlockListOptions {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.blocklist),
-                1 => __reader.value(&mut __map, 1, &mut __value.behavior),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.blocklist),
+                1 => __reader.value(&mut __value.behavior),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -557,6 +566,7 @@ impl<'de> serde::Deserialize<'de> for BlockListOptions {
 }
 
 impl crate::WireObject for BlockListOptions {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

@@ -31,26 +31,26 @@ impl __rt::Object for CreateCampaignRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.segment_ids),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_ids),
-                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.sender_mode),
-                5 => __reader.option(&mut __map, 5, &mut __value.name),
-                6 => __reader.option(&mut __map, 6, &mut __value.description),
-                7 => __reader.option(&mut __map, 7, &mut __value.create_channels),
-                8 => __reader.option(&mut __map, 8, &mut __value.show_channels),
-                9 => __reader.option(&mut __map, 9, &mut __value.skip_push),
-                10 => __reader.option(&mut __map, 10, &mut __value.skip_webhook),
-                11 => __reader.value(&mut __map, 11, &mut __value.message_template),
-                12 => __reader.option(&mut __map, 12, &mut __value.channel_template),
-                13 => __reader.option(&mut __map, 13, &mut __value.sender_visibility),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.id),
+                1 => __reader.option(&mut __value.segment_ids),
+                2 => __reader.option(&mut __value.user_ids),
+                3 => __reader.value(&mut __value.sender_id),
+                4 => __reader.option(&mut __value.sender_mode),
+                5 => __reader.option(&mut __value.name),
+                6 => __reader.option(&mut __value.description),
+                7 => __reader.option(&mut __value.create_channels),
+                8 => __reader.option(&mut __value.show_channels),
+                9 => __reader.option(&mut __value.skip_push),
+                10 => __reader.option(&mut __value.skip_webhook),
+                11 => __reader.value(&mut __value.message_template),
+                12 => __reader.option(&mut __value.channel_template),
+                13 => __reader.option(&mut __value.sender_visibility),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -86,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequest {
 }
 
 impl crate::WireObject for CreateCampaignRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -104,15 +105,15 @@ impl __rt::Object for CreateCampaignResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
-                1 => __reader.option(&mut __map, 1, &mut __value.users),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.campaign),
+                1 => __reader.option(&mut __value.users),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -137,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignResponse {
 }
 
 impl crate::WireObject for CreateCampaignResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -158,18 +160,18 @@ impl __rt::Object for QueryCampaignsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.limit),
-                4 => __reader.option(&mut __map, 4, &mut __value.next),
-                5 => __reader.option(&mut __map, 5, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.user_limit),
+                3 => __reader.option(&mut __value.limit),
+                4 => __reader.option(&mut __value.next),
+                5 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -197,6 +199,7 @@ impl<'de> serde::Deserialize<'de> for QueryCampaignsRequest {
 }
 
 impl crate::WireObject for QueryCampaignsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -216,16 +219,16 @@ impl __rt::Object for QueryCampaignsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.campaigns),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.campaigns),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -251,6 +254,7 @@ impl<'de> serde::Deserialize<'de> for QueryCampaignsResponse {
 }
 
 impl crate::WireObject for QueryCampaignsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -267,14 +271,11 @@ impl __rt::Object for DeleteCampaignResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -296,6 +297,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCampaignResponse {
 }
 
 impl crate::WireObject for DeleteCampaignResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -314,15 +316,15 @@ impl __rt::Object for GetCampaignResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
-                1 => __reader.option(&mut __map, 1, &mut __value.users),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.campaign),
+                1 => __reader.option(&mut __value.users),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -347,6 +349,7 @@ impl<'de> serde::Deserialize<'de> for GetCampaignResponse {
 }
 
 impl crate::WireObject for GetCampaignResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -376,26 +379,26 @@ impl __rt::Object for UpdateCampaignRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.segment_ids),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_ids),
-                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.sender_mode),
-                5 => __reader.option(&mut __map, 5, &mut __value.name),
-                6 => __reader.option(&mut __map, 6, &mut __value.description),
-                7 => __reader.option(&mut __map, 7, &mut __value.create_channels),
-                8 => __reader.option(&mut __map, 8, &mut __value.show_channels),
-                9 => __reader.option(&mut __map, 9, &mut __value.skip_push),
-                10 => __reader.option(&mut __map, 10, &mut __value.skip_webhook),
-                11 => __reader.value(&mut __map, 11, &mut __value.message_template),
-                12 => __reader.option(&mut __map, 12, &mut __value.channel_template),
-                13 => __reader.option(&mut __map, 13, &mut __value.sender_visibility),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.id),
+                1 => __reader.option(&mut __value.segment_ids),
+                2 => __reader.option(&mut __value.user_ids),
+                3 => __reader.value(&mut __value.sender_id),
+                4 => __reader.option(&mut __value.sender_mode),
+                5 => __reader.option(&mut __value.name),
+                6 => __reader.option(&mut __value.description),
+                7 => __reader.option(&mut __value.create_channels),
+                8 => __reader.option(&mut __value.show_channels),
+                9 => __reader.option(&mut __value.skip_push),
+                10 => __reader.option(&mut __value.skip_webhook),
+                11 => __reader.value(&mut __value.message_template),
+                12 => __reader.option(&mut __value.channel_template),
+                13 => __reader.option(&mut __value.sender_visibility),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -431,6 +434,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequest {
 }
 
 impl crate::WireObject for UpdateCampaignRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -469,35 +473,35 @@ impl __rt::Object for CampaignResponse {
         required: 18,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.segment_ids),
-                2 => __reader.value(&mut __map, 2, &mut __value.segments),
-                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.sender),
-                5 => __reader.value(&mut __map, 5, &mut __value.sender_mode),
-                6 => __reader.value(&mut __map, 6, &mut __value.sender_visibility),
-                7 => __reader.value(&mut __map, 7, &mut __value.name),
-                8 => __reader.value(&mut __map, 8, &mut __value.create_channels),
-                9 => __reader.value(&mut __map, 9, &mut __value.show_channels),
-                10 => __reader.value(&mut __map, 10, &mut __value.description),
-                11 => __reader.value(&mut __map, 11, &mut __value.skip_push),
-                12 => __reader.value(&mut __map, 12, &mut __value.skip_webhook),
-                13 => __reader.option(&mut __map, 13, &mut __value.scheduled_for),
-                14 => __reader.option(&mut __map, 14, &mut __value.stop_at),
-                15 => __reader.option(&mut __map, 15, &mut __value.message_template),
-                16 => __reader.option(&mut __map, 16, &mut __value.channel_template),
-                17 => __reader.value(&mut __map, 17, &mut __value.user_ids),
-                18 => __reader.value(&mut __map, 18, &mut __value.users),
-                19 => __reader.value(&mut __map, 19, &mut __value.status),
-                20 => __reader.value(&mut __map, 20, &mut __value.created_at),
-                21 => __reader.value(&mut __map, 21, &mut __value.updated_at),
-                22 => __reader.value(&mut __map, 22, &mut __value.stats),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.segment_ids),
+                2 => __reader.value(&mut __value.segments),
+                3 => __reader.value(&mut __value.sender_id),
+                4 => __reader.option(&mut __value.sender),
+                5 => __reader.value(&mut __value.sender_mode),
+                6 => __reader.value(&mut __value.sender_visibility),
+                7 => __reader.value(&mut __value.name),
+                8 => __reader.value(&mut __value.create_channels),
+                9 => __reader.value(&mut __value.show_channels),
+                10 => __reader.value(&mut __value.description),
+                11 => __reader.value(&mut __value.skip_push),
+                12 => __reader.value(&mut __value.skip_webhook),
+                13 => __reader.option(&mut __value.scheduled_for),
+                14 => __reader.option(&mut __value.stop_at),
+                15 => __reader.option(&mut __value.message_template),
+                16 => __reader.option(&mut __value.channel_template),
+                17 => __reader.value(&mut __value.user_ids),
+                18 => __reader.value(&mut __value.users),
+                19 => __reader.value(&mut __value.status),
+                20 => __reader.value(&mut __value.created_at),
+                21 => __reader.value(&mut __value.updated_at),
+                22 => __reader.value(&mut __value.stats),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -542,6 +546,7 @@ impl<'de> serde::Deserialize<'de> for CampaignResponse {
 }
 
 impl crate::WireObject for CampaignResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -559,14 +564,14 @@ impl __rt::Object for StartCampaignRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.scheduled_for),
-                1 => __reader.option(&mut __map, 1, &mut __value.stop_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.scheduled_for),
+                1 => __reader.option(&mut __value.stop_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -590,6 +595,7 @@ impl<'de> serde::Deserialize<'de> for StartCampaignRequest {
 }
 
 impl crate::WireObject for StartCampaignRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -608,15 +614,15 @@ impl __rt::Object for StartCampaignResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
-                1 => __reader.option(&mut __map, 1, &mut __value.users),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.campaign),
+                1 => __reader.option(&mut __value.users),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -641,6 +647,7 @@ impl<'de> serde::Deserialize<'de> for StartCampaignResponse {
 }
 
 impl crate::WireObject for StartCampaignResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -659,15 +666,15 @@ impl __rt::Object for CampaignCompletedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.campaign),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.campaign),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -693,10 +700,12 @@ impl<'de> serde::Deserialize<'de> for CampaignCompletedEvent {
 }
 
 impl crate::WireObject for CampaignCompletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -715,15 +724,15 @@ impl __rt::Object for CampaignStartedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.campaign),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.campaign),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -749,10 +758,12 @@ impl<'de> serde::Deserialize<'de> for CampaignStartedEvent {
 }
 
 impl crate::WireObject for CampaignStartedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -772,16 +783,16 @@ impl __rt::Object for CampaignMessageTemplate {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.text),
-                1 => __reader.option(&mut __map, 1, &mut __value.attachments),
-                2 => __reader.option(&mut __map, 2, &mut __value.poll_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.searchable),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.text),
+                1 => __reader.option(&mut __value.attachments),
+                2 => __reader.option(&mut __value.poll_id),
+                3 => __reader.option(&mut __value.searchable),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -808,10 +819,12 @@ impl<'de> serde::Deserialize<'de> for CampaignMessageTemplate {
 }
 
 impl crate::WireObject for CampaignMessageTemplate {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -832,17 +845,17 @@ impl __rt::Object for CampaignChannelTemplate {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.id),
-                2 => __reader.option(&mut __map, 2, &mut __value.members),
-                3 => __reader.option(&mut __map, 3, &mut __value.members_template),
-                4 => __reader.option(&mut __map, 4, &mut __value.team),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.option(&mut __value.id),
+                2 => __reader.option(&mut __value.members),
+                3 => __reader.option(&mut __value.members_template),
+                4 => __reader.option(&mut __value.team),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -870,10 +883,12 @@ impl<'de> serde::Deserialize<'de> for CampaignChannelTemplate {
 }
 
 impl crate::WireObject for CampaignChannelTemplate {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -891,14 +906,14 @@ impl __rt::Object for PagerResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.next),
-                1 => __reader.option(&mut __map, 1, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.next),
+                1 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -922,6 +937,7 @@ impl<'de> serde::Deserialize<'de> for PagerResponse {
 }
 
 impl crate::WireObject for PagerResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -949,24 +965,24 @@ impl __rt::Object for Segment {
         required: 8,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.value(&mut __map, 2, &mut __value.name),
-                3 => __reader.option(&mut __map, 3, &mut __value.description),
-                4 => __reader.option(&mut __map, 4, &mut __value.filter),
-                5 => __reader.value(&mut __map, 5, &mut __value.all_users),
-                6 => __reader.value(&mut __map, 6, &mut __value.all_sender_channels),
-                7 => __reader.option(&mut __map, 7, &mut __value.task_id),
-                8 => __reader.value(&mut __map, 8, &mut __value.size),
-                9 => __reader.value(&mut __map, 9, &mut __value.created_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.updated_at),
-                11 => __reader.option(&mut __map, 11, &mut __value.deleted_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.value(&mut __value.name),
+                3 => __reader.option(&mut __value.description),
+                4 => __reader.option(&mut __value.filter),
+                5 => __reader.value(&mut __value.all_users),
+                6 => __reader.value(&mut __value.all_sender_channels),
+                7 => __reader.option(&mut __value.task_id),
+                8 => __reader.value(&mut __value.size),
+                9 => __reader.value(&mut __value.created_at),
+                10 => __reader.value(&mut __value.updated_at),
+                11 => __reader.option(&mut __value.deleted_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1000,6 +1016,7 @@ impl<'de> serde::Deserialize<'de> for Segment {
 }
 
 impl crate::WireObject for Segment {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1022,19 +1039,19 @@ impl __rt::Object for CampaignStatsResponse {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.stats_started_at),
-                1 => __reader.value(&mut __map, 1, &mut __value.stats_completed_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.stats_messages_sent),
-                3 => __reader.value(&mut __map, 3, &mut __value.stats_channels_created),
-                4 => __reader.value(&mut __map, 4, &mut __value.progress),
-                5 => __reader.value(&mut __map, 5, &mut __value.stats_users_sent),
-                6 => __reader.value(&mut __map, 6, &mut __value.stats_users_read),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.stats_started_at),
+                1 => __reader.value(&mut __value.stats_completed_at),
+                2 => __reader.value(&mut __value.stats_messages_sent),
+                3 => __reader.value(&mut __value.stats_channels_created),
+                4 => __reader.value(&mut __value.progress),
+                5 => __reader.value(&mut __value.stats_users_sent),
+                6 => __reader.value(&mut __value.stats_users_read),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1063,6 +1080,7 @@ impl<'de> serde::Deserialize<'de> for CampaignStatsResponse {
 }
 
 impl crate::WireObject for CampaignStatsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1080,14 +1098,14 @@ impl __rt::Object for CampaignChannelMember {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel_role),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_id),
+                1 => __reader.option(&mut __value.channel_role),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1112,10 +1130,12 @@ impl<'de> serde::Deserialize<'de> for CampaignChannelMember {
 }
 
 impl crate::WireObject for CampaignChannelMember {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1130,11 +1150,10 @@ impl __rt::Object for StopCampaignRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            __reader.unknown(&mut __map, __key);
+        while __reader.next_field().is_some() {
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1155,6 +1174,7 @@ impl<'de> serde::Deserialize<'de> for StopCampaignRequest {
 }
 
 impl crate::WireObject for StopCampaignRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

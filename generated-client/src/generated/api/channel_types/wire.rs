@@ -19,14 +19,14 @@ impl __rt::Object for ListChannelTypesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_types),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_types),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelTypesResponse {
 }
 
 impl crate::WireObject for ListChannelTypesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -98,45 +99,45 @@ impl __rt::Object for CreateChannelTypeRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.typing_events),
-                2 => __reader.option(&mut __map, 2, &mut __value.read_events),
-                3 => __reader.option(&mut __map, 3, &mut __value.connect_events),
-                4 => __reader.option(&mut __map, 4, &mut __value.delivery_events),
-                5 => __reader.option(&mut __map, 5, &mut __value.reactions),
-                6 => __reader.option(&mut __map, 6, &mut __value.replies),
-                7 => __reader.option(&mut __map, 7, &mut __value.search),
-                8 => __reader.option(&mut __map, 8, &mut __value.mutes),
-                9 => __reader.option(&mut __map, 9, &mut __value.uploads),
-                10 => __reader.option(&mut __map, 10, &mut __value.url_enrichment),
-                11 => __reader.option(&mut __map, 11, &mut __value.custom_events),
-                12 => __reader.option(&mut __map, 12, &mut __value.push_notifications),
-                13 => __reader.option(&mut __map, 13, &mut __value.mark_messages_pending),
-                14 => __reader.option(&mut __map, 14, &mut __value.polls),
-                15 => __reader.option(&mut __map, 15, &mut __value.user_message_reminders),
-                16 => __reader.option(&mut __map, 16, &mut __value.shared_locations),
-                17 => __reader.option(&mut __map, 17, &mut __value.count_messages),
-                18 => __reader.option(&mut __map, 18, &mut __value.message_retention),
-                19 => __reader.option(&mut __map, 19, &mut __value.max_message_length),
-                20 => __reader.option(&mut __map, 20, &mut __value.automod),
-                21 => __reader.option(&mut __map, 21, &mut __value.automod_behavior),
-                22 => __reader.option(&mut __map, 22, &mut __value.commands),
-                23 => __reader.option(&mut __map, 23, &mut __value.permissions),
-                24 => __reader.option(&mut __map, 24, &mut __value.grants),
-                25 => __reader.option(&mut __map, 25, &mut __value.blocklist),
-                26 => __reader.option(&mut __map, 26, &mut __value.blocklist_behavior),
-                27 => __reader.option(&mut __map, 27, &mut __value.blocklists),
-                28 => __reader.option(&mut __map, 28, &mut __value.partition_size),
-                29 => __reader.option(&mut __map, 29, &mut __value.partition_ttl),
-                30 => __reader.option(&mut __map, 30, &mut __value.skip_last_msg_update_for_system_msgs),
-                31 => __reader.option(&mut __map, 31, &mut __value.push_level),
-                32 => __reader.option(&mut __map, 32, &mut __value.chat_preferences),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.typing_events),
+                2 => __reader.option(&mut __value.read_events),
+                3 => __reader.option(&mut __value.connect_events),
+                4 => __reader.option(&mut __value.delivery_events),
+                5 => __reader.option(&mut __value.reactions),
+                6 => __reader.option(&mut __value.replies),
+                7 => __reader.option(&mut __value.search),
+                8 => __reader.option(&mut __value.mutes),
+                9 => __reader.option(&mut __value.uploads),
+                10 => __reader.option(&mut __value.url_enrichment),
+                11 => __reader.option(&mut __value.custom_events),
+                12 => __reader.option(&mut __value.push_notifications),
+                13 => __reader.option(&mut __value.mark_messages_pending),
+                14 => __reader.option(&mut __value.polls),
+                15 => __reader.option(&mut __value.user_message_reminders),
+                16 => __reader.option(&mut __value.shared_locations),
+                17 => __reader.option(&mut __value.count_messages),
+                18 => __reader.option(&mut __value.message_retention),
+                19 => __reader.option(&mut __value.max_message_length),
+                20 => __reader.option(&mut __value.automod),
+                21 => __reader.option(&mut __value.automod_behavior),
+                22 => __reader.option(&mut __value.commands),
+                23 => __reader.option(&mut __value.permissions),
+                24 => __reader.option(&mut __value.grants),
+                25 => __reader.option(&mut __value.blocklist),
+                26 => __reader.option(&mut __value.blocklist_behavior),
+                27 => __reader.option(&mut __value.blocklists),
+                28 => __reader.option(&mut __value.partition_size),
+                29 => __reader.option(&mut __value.partition_ttl),
+                30 => __reader.option(&mut __value.skip_last_msg_update_for_system_msgs),
+                31 => __reader.option(&mut __value.push_level),
+                32 => __reader.option(&mut __value.chat_preferences),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -191,6 +192,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
 }
 
 impl crate::WireObject for CreateChannelTypeRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -246,52 +248,52 @@ impl __rt::Object for CreateChannelTypeResponse {
         required: 30,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.typing_events),
-                2 => __reader.value(&mut __map, 2, &mut __value.read_events),
-                3 => __reader.value(&mut __map, 3, &mut __value.connect_events),
-                4 => __reader.value(&mut __map, 4, &mut __value.delivery_events),
-                5 => __reader.value(&mut __map, 5, &mut __value.search),
-                6 => __reader.value(&mut __map, 6, &mut __value.reactions),
-                7 => __reader.value(&mut __map, 7, &mut __value.replies),
-                8 => __reader.value(&mut __map, 8, &mut __value.quotes),
-                9 => __reader.value(&mut __map, 9, &mut __value.mutes),
-                10 => __reader.value(&mut __map, 10, &mut __value.uploads),
-                11 => __reader.value(&mut __map, 11, &mut __value.url_enrichment),
-                12 => __reader.value(&mut __map, 12, &mut __value.custom_events),
-                13 => __reader.value(&mut __map, 13, &mut __value.push_notifications),
-                14 => __reader.value(&mut __map, 14, &mut __value.reminders),
-                15 => __reader.value(&mut __map, 15, &mut __value.mark_messages_pending),
-                16 => __reader.value(&mut __map, 16, &mut __value.polls),
-                17 => __reader.value(&mut __map, 17, &mut __value.user_message_reminders),
-                18 => __reader.value(&mut __map, 18, &mut __value.shared_locations),
-                19 => __reader.value(&mut __map, 19, &mut __value.count_messages),
-                20 => __reader.option(&mut __map, 20, &mut __value.message_retention),
-                21 => __reader.value(&mut __map, 21, &mut __value.max_message_length),
-                22 => __reader.value(&mut __map, 22, &mut __value.automod),
-                23 => __reader.value(&mut __map, 23, &mut __value.automod_behavior),
-                24 => __reader.option(&mut __map, 24, &mut __value.blocklist),
-                25 => __reader.option(&mut __map, 25, &mut __value.blocklist_behavior),
-                26 => __reader.option(&mut __map, 26, &mut __value.blocklists),
-                27 => __reader.option(&mut __map, 27, &mut __value.allowed_flag_reasons),
-                28 => __reader.option(&mut __map, 28, &mut __value.automod_thresholds),
-                29 => __reader.option(&mut __map, 29, &mut __value.partition_size),
-                30 => __reader.option(&mut __map, 30, &mut __value.partition_ttl),
-                31 => __reader.value(&mut __map, 31, &mut __value.skip_last_msg_update_for_system_msgs),
-                32 => __reader.option(&mut __map, 32, &mut __value.push_level),
-                33 => __reader.option(&mut __map, 33, &mut __value.chat_preferences),
-                34 => __reader.value(&mut __map, 34, &mut __value.created_at),
-                35 => __reader.value(&mut __map, 35, &mut __value.updated_at),
-                36 => __reader.value(&mut __map, 36, &mut __value.commands),
-                37 => __reader.value(&mut __map, 37, &mut __value.permissions),
-                38 => __reader.value(&mut __map, 38, &mut __value.grants),
-                39 => __reader.value(&mut __map, 39, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.typing_events),
+                2 => __reader.value(&mut __value.read_events),
+                3 => __reader.value(&mut __value.connect_events),
+                4 => __reader.value(&mut __value.delivery_events),
+                5 => __reader.value(&mut __value.search),
+                6 => __reader.value(&mut __value.reactions),
+                7 => __reader.value(&mut __value.replies),
+                8 => __reader.value(&mut __value.quotes),
+                9 => __reader.value(&mut __value.mutes),
+                10 => __reader.value(&mut __value.uploads),
+                11 => __reader.value(&mut __value.url_enrichment),
+                12 => __reader.value(&mut __value.custom_events),
+                13 => __reader.value(&mut __value.push_notifications),
+                14 => __reader.value(&mut __value.reminders),
+                15 => __reader.value(&mut __value.mark_messages_pending),
+                16 => __reader.value(&mut __value.polls),
+                17 => __reader.value(&mut __value.user_message_reminders),
+                18 => __reader.value(&mut __value.shared_locations),
+                19 => __reader.value(&mut __value.count_messages),
+                20 => __reader.option(&mut __value.message_retention),
+                21 => __reader.value(&mut __value.max_message_length),
+                22 => __reader.value(&mut __value.automod),
+                23 => __reader.value(&mut __value.automod_behavior),
+                24 => __reader.option(&mut __value.blocklist),
+                25 => __reader.option(&mut __value.blocklist_behavior),
+                26 => __reader.option(&mut __value.blocklists),
+                27 => __reader.option(&mut __value.allowed_flag_reasons),
+                28 => __reader.option(&mut __value.automod_thresholds),
+                29 => __reader.option(&mut __value.partition_size),
+                30 => __reader.option(&mut __value.partition_ttl),
+                31 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
+                32 => __reader.option(&mut __value.push_level),
+                33 => __reader.option(&mut __value.chat_preferences),
+                34 => __reader.value(&mut __value.created_at),
+                35 => __reader.value(&mut __value.updated_at),
+                36 => __reader.value(&mut __value.commands),
+                37 => __reader.value(&mut __value.permissions),
+                38 => __reader.value(&mut __value.grants),
+                39 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -353,6 +355,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
 }
 
 impl crate::WireObject for CreateChannelTypeResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -408,52 +411,52 @@ impl __rt::Object for GetChannelTypeResponse {
         required: 30,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
-                1 => __reader.value(&mut __map, 1, &mut __value.grants),
-                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.name),
-                5 => __reader.value(&mut __map, 5, &mut __value.typing_events),
-                6 => __reader.value(&mut __map, 6, &mut __value.read_events),
-                7 => __reader.value(&mut __map, 7, &mut __value.connect_events),
-                8 => __reader.value(&mut __map, 8, &mut __value.delivery_events),
-                9 => __reader.value(&mut __map, 9, &mut __value.search),
-                10 => __reader.value(&mut __map, 10, &mut __value.reactions),
-                11 => __reader.value(&mut __map, 11, &mut __value.replies),
-                12 => __reader.value(&mut __map, 12, &mut __value.quotes),
-                13 => __reader.value(&mut __map, 13, &mut __value.mutes),
-                14 => __reader.value(&mut __map, 14, &mut __value.uploads),
-                15 => __reader.value(&mut __map, 15, &mut __value.url_enrichment),
-                16 => __reader.value(&mut __map, 16, &mut __value.custom_events),
-                17 => __reader.value(&mut __map, 17, &mut __value.push_notifications),
-                18 => __reader.value(&mut __map, 18, &mut __value.reminders),
-                19 => __reader.value(&mut __map, 19, &mut __value.mark_messages_pending),
-                20 => __reader.value(&mut __map, 20, &mut __value.polls),
-                21 => __reader.value(&mut __map, 21, &mut __value.user_message_reminders),
-                22 => __reader.value(&mut __map, 22, &mut __value.shared_locations),
-                23 => __reader.value(&mut __map, 23, &mut __value.count_messages),
-                24 => __reader.option(&mut __map, 24, &mut __value.message_retention),
-                25 => __reader.value(&mut __map, 25, &mut __value.max_message_length),
-                26 => __reader.value(&mut __map, 26, &mut __value.automod),
-                27 => __reader.value(&mut __map, 27, &mut __value.automod_behavior),
-                28 => __reader.option(&mut __map, 28, &mut __value.blocklist),
-                29 => __reader.option(&mut __map, 29, &mut __value.blocklist_behavior),
-                30 => __reader.option(&mut __map, 30, &mut __value.blocklists),
-                31 => __reader.option(&mut __map, 31, &mut __value.allowed_flag_reasons),
-                32 => __reader.option(&mut __map, 32, &mut __value.automod_thresholds),
-                33 => __reader.option(&mut __map, 33, &mut __value.partition_size),
-                34 => __reader.option(&mut __map, 34, &mut __value.partition_ttl),
-                35 => __reader.value(&mut __map, 35, &mut __value.skip_last_msg_update_for_system_msgs),
-                36 => __reader.option(&mut __map, 36, &mut __value.push_level),
-                37 => __reader.option(&mut __map, 37, &mut __value.chat_preferences),
-                38 => __reader.value(&mut __map, 38, &mut __value.commands),
-                39 => __reader.value(&mut __map, 39, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.permissions),
+                1 => __reader.value(&mut __value.grants),
+                2 => __reader.value(&mut __value.created_at),
+                3 => __reader.value(&mut __value.updated_at),
+                4 => __reader.value(&mut __value.name),
+                5 => __reader.value(&mut __value.typing_events),
+                6 => __reader.value(&mut __value.read_events),
+                7 => __reader.value(&mut __value.connect_events),
+                8 => __reader.value(&mut __value.delivery_events),
+                9 => __reader.value(&mut __value.search),
+                10 => __reader.value(&mut __value.reactions),
+                11 => __reader.value(&mut __value.replies),
+                12 => __reader.value(&mut __value.quotes),
+                13 => __reader.value(&mut __value.mutes),
+                14 => __reader.value(&mut __value.uploads),
+                15 => __reader.value(&mut __value.url_enrichment),
+                16 => __reader.value(&mut __value.custom_events),
+                17 => __reader.value(&mut __value.push_notifications),
+                18 => __reader.value(&mut __value.reminders),
+                19 => __reader.value(&mut __value.mark_messages_pending),
+                20 => __reader.value(&mut __value.polls),
+                21 => __reader.value(&mut __value.user_message_reminders),
+                22 => __reader.value(&mut __value.shared_locations),
+                23 => __reader.value(&mut __value.count_messages),
+                24 => __reader.option(&mut __value.message_retention),
+                25 => __reader.value(&mut __value.max_message_length),
+                26 => __reader.value(&mut __value.automod),
+                27 => __reader.value(&mut __value.automod_behavior),
+                28 => __reader.option(&mut __value.blocklist),
+                29 => __reader.option(&mut __value.blocklist_behavior),
+                30 => __reader.option(&mut __value.blocklists),
+                31 => __reader.option(&mut __value.allowed_flag_reasons),
+                32 => __reader.option(&mut __value.automod_thresholds),
+                33 => __reader.option(&mut __value.partition_size),
+                34 => __reader.option(&mut __value.partition_ttl),
+                35 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
+                36 => __reader.option(&mut __value.push_level),
+                37 => __reader.option(&mut __value.chat_preferences),
+                38 => __reader.value(&mut __value.commands),
+                39 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -515,6 +518,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
 }
 
 impl crate::WireObject for GetChannelTypeResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -566,48 +570,48 @@ impl __rt::Object for UpdateChannelTypeRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.permissions),
-                1 => __reader.option(&mut __map, 1, &mut __value.grants),
-                2 => __reader.option(&mut __map, 2, &mut __value.partition_size),
-                3 => __reader.option(&mut __map, 3, &mut __value.partition_ttl),
-                4 => __reader.option(&mut __map, 4, &mut __value.typing_events),
-                5 => __reader.option(&mut __map, 5, &mut __value.read_events),
-                6 => __reader.option(&mut __map, 6, &mut __value.connect_events),
-                7 => __reader.option(&mut __map, 7, &mut __value.delivery_events),
-                8 => __reader.option(&mut __map, 8, &mut __value.search),
-                9 => __reader.option(&mut __map, 9, &mut __value.reactions),
-                10 => __reader.option(&mut __map, 10, &mut __value.replies),
-                11 => __reader.option(&mut __map, 11, &mut __value.quotes),
-                12 => __reader.option(&mut __map, 12, &mut __value.mutes),
-                13 => __reader.option(&mut __map, 13, &mut __value.uploads),
-                14 => __reader.option(&mut __map, 14, &mut __value.url_enrichment),
-                15 => __reader.option(&mut __map, 15, &mut __value.custom_events),
-                16 => __reader.option(&mut __map, 16, &mut __value.push_notifications),
-                17 => __reader.option(&mut __map, 17, &mut __value.reminders),
-                18 => __reader.option(&mut __map, 18, &mut __value.mark_messages_pending),
-                19 => __reader.option(&mut __map, 19, &mut __value.polls),
-                20 => __reader.option(&mut __map, 20, &mut __value.user_message_reminders),
-                21 => __reader.option(&mut __map, 21, &mut __value.shared_locations),
-                22 => __reader.option(&mut __map, 22, &mut __value.count_messages),
-                23 => __reader.option(&mut __map, 23, &mut __value.message_retention),
-                24 => __reader.option(&mut __map, 24, &mut __value.max_message_length),
-                25 => __reader.option(&mut __map, 25, &mut __value.automod),
-                26 => __reader.option(&mut __map, 26, &mut __value.automod_behavior),
-                27 => __reader.option(&mut __map, 27, &mut __value.blocklist),
-                28 => __reader.option(&mut __map, 28, &mut __value.blocklist_behavior),
-                29 => __reader.option(&mut __map, 29, &mut __value.blocklists),
-                30 => __reader.option(&mut __map, 30, &mut __value.allowed_flag_reasons),
-                31 => __reader.option(&mut __map, 31, &mut __value.automod_thresholds),
-                32 => __reader.option(&mut __map, 32, &mut __value.skip_last_msg_update_for_system_msgs),
-                33 => __reader.option(&mut __map, 33, &mut __value.push_level),
-                34 => __reader.option(&mut __map, 34, &mut __value.chat_preferences),
-                35 => __reader.option(&mut __map, 35, &mut __value.commands),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.permissions),
+                1 => __reader.option(&mut __value.grants),
+                2 => __reader.option(&mut __value.partition_size),
+                3 => __reader.option(&mut __value.partition_ttl),
+                4 => __reader.option(&mut __value.typing_events),
+                5 => __reader.option(&mut __value.read_events),
+                6 => __reader.option(&mut __value.connect_events),
+                7 => __reader.option(&mut __value.delivery_events),
+                8 => __reader.option(&mut __value.search),
+                9 => __reader.option(&mut __value.reactions),
+                10 => __reader.option(&mut __value.replies),
+                11 => __reader.option(&mut __value.quotes),
+                12 => __reader.option(&mut __value.mutes),
+                13 => __reader.option(&mut __value.uploads),
+                14 => __reader.option(&mut __value.url_enrichment),
+                15 => __reader.option(&mut __value.custom_events),
+                16 => __reader.option(&mut __value.push_notifications),
+                17 => __reader.option(&mut __value.reminders),
+                18 => __reader.option(&mut __value.mark_messages_pending),
+                19 => __reader.option(&mut __value.polls),
+                20 => __reader.option(&mut __value.user_message_reminders),
+                21 => __reader.option(&mut __value.shared_locations),
+                22 => __reader.option(&mut __value.count_messages),
+                23 => __reader.option(&mut __value.message_retention),
+                24 => __reader.option(&mut __value.max_message_length),
+                25 => __reader.option(&mut __value.automod),
+                26 => __reader.option(&mut __value.automod_behavior),
+                27 => __reader.option(&mut __value.blocklist),
+                28 => __reader.option(&mut __value.blocklist_behavior),
+                29 => __reader.option(&mut __value.blocklists),
+                30 => __reader.option(&mut __value.allowed_flag_reasons),
+                31 => __reader.option(&mut __value.automod_thresholds),
+                32 => __reader.option(&mut __value.skip_last_msg_update_for_system_msgs),
+                33 => __reader.option(&mut __value.push_level),
+                34 => __reader.option(&mut __value.chat_preferences),
+                35 => __reader.option(&mut __value.commands),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -665,6 +669,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
 }
 
 impl crate::WireObject for UpdateChannelTypeRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -720,52 +725,52 @@ impl __rt::Object for UpdateChannelTypeResponse {
         required: 30,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
-                1 => __reader.value(&mut __map, 1, &mut __value.grants),
-                2 => __reader.value(&mut __map, 2, &mut __value.name),
-                3 => __reader.value(&mut __map, 3, &mut __value.typing_events),
-                4 => __reader.value(&mut __map, 4, &mut __value.read_events),
-                5 => __reader.value(&mut __map, 5, &mut __value.connect_events),
-                6 => __reader.value(&mut __map, 6, &mut __value.delivery_events),
-                7 => __reader.value(&mut __map, 7, &mut __value.search),
-                8 => __reader.value(&mut __map, 8, &mut __value.reactions),
-                9 => __reader.value(&mut __map, 9, &mut __value.replies),
-                10 => __reader.value(&mut __map, 10, &mut __value.quotes),
-                11 => __reader.value(&mut __map, 11, &mut __value.mutes),
-                12 => __reader.value(&mut __map, 12, &mut __value.uploads),
-                13 => __reader.value(&mut __map, 13, &mut __value.url_enrichment),
-                14 => __reader.value(&mut __map, 14, &mut __value.custom_events),
-                15 => __reader.value(&mut __map, 15, &mut __value.push_notifications),
-                16 => __reader.value(&mut __map, 16, &mut __value.reminders),
-                17 => __reader.value(&mut __map, 17, &mut __value.mark_messages_pending),
-                18 => __reader.value(&mut __map, 18, &mut __value.polls),
-                19 => __reader.value(&mut __map, 19, &mut __value.user_message_reminders),
-                20 => __reader.value(&mut __map, 20, &mut __value.shared_locations),
-                21 => __reader.value(&mut __map, 21, &mut __value.count_messages),
-                22 => __reader.option(&mut __map, 22, &mut __value.message_retention),
-                23 => __reader.value(&mut __map, 23, &mut __value.max_message_length),
-                24 => __reader.value(&mut __map, 24, &mut __value.automod),
-                25 => __reader.value(&mut __map, 25, &mut __value.automod_behavior),
-                26 => __reader.option(&mut __map, 26, &mut __value.blocklist),
-                27 => __reader.option(&mut __map, 27, &mut __value.blocklist_behavior),
-                28 => __reader.option(&mut __map, 28, &mut __value.blocklists),
-                29 => __reader.option(&mut __map, 29, &mut __value.allowed_flag_reasons),
-                30 => __reader.option(&mut __map, 30, &mut __value.automod_thresholds),
-                31 => __reader.option(&mut __map, 31, &mut __value.partition_size),
-                32 => __reader.option(&mut __map, 32, &mut __value.partition_ttl),
-                33 => __reader.value(&mut __map, 33, &mut __value.skip_last_msg_update_for_system_msgs),
-                34 => __reader.option(&mut __map, 34, &mut __value.push_level),
-                35 => __reader.option(&mut __map, 35, &mut __value.chat_preferences),
-                36 => __reader.value(&mut __map, 36, &mut __value.created_at),
-                37 => __reader.value(&mut __map, 37, &mut __value.updated_at),
-                38 => __reader.value(&mut __map, 38, &mut __value.commands),
-                39 => __reader.value(&mut __map, 39, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.permissions),
+                1 => __reader.value(&mut __value.grants),
+                2 => __reader.value(&mut __value.name),
+                3 => __reader.value(&mut __value.typing_events),
+                4 => __reader.value(&mut __value.read_events),
+                5 => __reader.value(&mut __value.connect_events),
+                6 => __reader.value(&mut __value.delivery_events),
+                7 => __reader.value(&mut __value.search),
+                8 => __reader.value(&mut __value.reactions),
+                9 => __reader.value(&mut __value.replies),
+                10 => __reader.value(&mut __value.quotes),
+                11 => __reader.value(&mut __value.mutes),
+                12 => __reader.value(&mut __value.uploads),
+                13 => __reader.value(&mut __value.url_enrichment),
+                14 => __reader.value(&mut __value.custom_events),
+                15 => __reader.value(&mut __value.push_notifications),
+                16 => __reader.value(&mut __value.reminders),
+                17 => __reader.value(&mut __value.mark_messages_pending),
+                18 => __reader.value(&mut __value.polls),
+                19 => __reader.value(&mut __value.user_message_reminders),
+                20 => __reader.value(&mut __value.shared_locations),
+                21 => __reader.value(&mut __value.count_messages),
+                22 => __reader.option(&mut __value.message_retention),
+                23 => __reader.value(&mut __value.max_message_length),
+                24 => __reader.value(&mut __value.automod),
+                25 => __reader.value(&mut __value.automod_behavior),
+                26 => __reader.option(&mut __value.blocklist),
+                27 => __reader.option(&mut __value.blocklist_behavior),
+                28 => __reader.option(&mut __value.blocklists),
+                29 => __reader.option(&mut __value.allowed_flag_reasons),
+                30 => __reader.option(&mut __value.automod_thresholds),
+                31 => __reader.option(&mut __value.partition_size),
+                32 => __reader.option(&mut __value.partition_ttl),
+                33 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
+                34 => __reader.option(&mut __value.push_level),
+                35 => __reader.option(&mut __value.chat_preferences),
+                36 => __reader.value(&mut __value.created_at),
+                37 => __reader.value(&mut __value.updated_at),
+                38 => __reader.value(&mut __value.commands),
+                39 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -827,6 +832,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
 }
 
 impl crate::WireObject for UpdateChannelTypeResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -881,51 +887,51 @@ impl __rt::Object for ChannelTypeConfig {
         required: 29,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
-                1 => __reader.value(&mut __map, 1, &mut __value.grants),
-                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.name),
-                5 => __reader.value(&mut __map, 5, &mut __value.typing_events),
-                6 => __reader.value(&mut __map, 6, &mut __value.read_events),
-                7 => __reader.value(&mut __map, 7, &mut __value.connect_events),
-                8 => __reader.value(&mut __map, 8, &mut __value.delivery_events),
-                9 => __reader.value(&mut __map, 9, &mut __value.search),
-                10 => __reader.value(&mut __map, 10, &mut __value.reactions),
-                11 => __reader.value(&mut __map, 11, &mut __value.replies),
-                12 => __reader.value(&mut __map, 12, &mut __value.quotes),
-                13 => __reader.value(&mut __map, 13, &mut __value.mutes),
-                14 => __reader.value(&mut __map, 14, &mut __value.uploads),
-                15 => __reader.value(&mut __map, 15, &mut __value.url_enrichment),
-                16 => __reader.value(&mut __map, 16, &mut __value.custom_events),
-                17 => __reader.value(&mut __map, 17, &mut __value.push_notifications),
-                18 => __reader.value(&mut __map, 18, &mut __value.reminders),
-                19 => __reader.value(&mut __map, 19, &mut __value.mark_messages_pending),
-                20 => __reader.value(&mut __map, 20, &mut __value.polls),
-                21 => __reader.value(&mut __map, 21, &mut __value.user_message_reminders),
-                22 => __reader.value(&mut __map, 22, &mut __value.shared_locations),
-                23 => __reader.value(&mut __map, 23, &mut __value.count_messages),
-                24 => __reader.option(&mut __map, 24, &mut __value.message_retention),
-                25 => __reader.value(&mut __map, 25, &mut __value.max_message_length),
-                26 => __reader.value(&mut __map, 26, &mut __value.automod),
-                27 => __reader.value(&mut __map, 27, &mut __value.automod_behavior),
-                28 => __reader.option(&mut __map, 28, &mut __value.blocklist),
-                29 => __reader.option(&mut __map, 29, &mut __value.blocklist_behavior),
-                30 => __reader.option(&mut __map, 30, &mut __value.blocklists),
-                31 => __reader.option(&mut __map, 31, &mut __value.allowed_flag_reasons),
-                32 => __reader.option(&mut __map, 32, &mut __value.automod_thresholds),
-                33 => __reader.option(&mut __map, 33, &mut __value.partition_size),
-                34 => __reader.option(&mut __map, 34, &mut __value.partition_ttl),
-                35 => __reader.value(&mut __map, 35, &mut __value.skip_last_msg_update_for_system_msgs),
-                36 => __reader.option(&mut __map, 36, &mut __value.push_level),
-                37 => __reader.option(&mut __map, 37, &mut __value.chat_preferences),
-                38 => __reader.value(&mut __map, 38, &mut __value.commands),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.permissions),
+                1 => __reader.value(&mut __value.grants),
+                2 => __reader.value(&mut __value.created_at),
+                3 => __reader.value(&mut __value.updated_at),
+                4 => __reader.value(&mut __value.name),
+                5 => __reader.value(&mut __value.typing_events),
+                6 => __reader.value(&mut __value.read_events),
+                7 => __reader.value(&mut __value.connect_events),
+                8 => __reader.value(&mut __value.delivery_events),
+                9 => __reader.value(&mut __value.search),
+                10 => __reader.value(&mut __value.reactions),
+                11 => __reader.value(&mut __value.replies),
+                12 => __reader.value(&mut __value.quotes),
+                13 => __reader.value(&mut __value.mutes),
+                14 => __reader.value(&mut __value.uploads),
+                15 => __reader.value(&mut __value.url_enrichment),
+                16 => __reader.value(&mut __value.custom_events),
+                17 => __reader.value(&mut __value.push_notifications),
+                18 => __reader.value(&mut __value.reminders),
+                19 => __reader.value(&mut __value.mark_messages_pending),
+                20 => __reader.value(&mut __value.polls),
+                21 => __reader.value(&mut __value.user_message_reminders),
+                22 => __reader.value(&mut __value.shared_locations),
+                23 => __reader.value(&mut __value.count_messages),
+                24 => __reader.option(&mut __value.message_retention),
+                25 => __reader.value(&mut __value.max_message_length),
+                26 => __reader.value(&mut __value.automod),
+                27 => __reader.value(&mut __value.automod_behavior),
+                28 => __reader.option(&mut __value.blocklist),
+                29 => __reader.option(&mut __value.blocklist_behavior),
+                30 => __reader.option(&mut __value.blocklists),
+                31 => __reader.option(&mut __value.allowed_flag_reasons),
+                32 => __reader.option(&mut __value.automod_thresholds),
+                33 => __reader.option(&mut __value.partition_size),
+                34 => __reader.option(&mut __value.partition_ttl),
+                35 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
+                36 => __reader.option(&mut __value.push_level),
+                37 => __reader.option(&mut __value.chat_preferences),
+                38 => __reader.value(&mut __value.commands),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -986,6 +992,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
 }
 
 impl crate::WireObject for ChannelTypeConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1007,18 +1014,18 @@ impl __rt::Object for PolicyRequest {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.action),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.value(&mut __map, 2, &mut __value.resources),
-                3 => __reader.value(&mut __map, 3, &mut __value.roles),
-                4 => __reader.value(&mut __map, 4, &mut __value.owner),
-                5 => __reader.value(&mut __map, 5, &mut __value.priority),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.action),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.value(&mut __value.resources),
+                3 => __reader.value(&mut __value.roles),
+                4 => __reader.value(&mut __value.owner),
+                5 => __reader.value(&mut __value.priority),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1046,6 +1053,7 @@ impl<'de> serde::Deserialize<'de> for PolicyRequest {
 }
 
 impl crate::WireObject for PolicyRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1064,15 +1072,15 @@ impl __rt::Object for Thresholds {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.explicit),
-                1 => __reader.option(&mut __map, 1, &mut __value.spam),
-                2 => __reader.option(&mut __map, 2, &mut __value.toxic),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.explicit),
+                1 => __reader.option(&mut __value.spam),
+                2 => __reader.option(&mut __value.toxic),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1097,6 +1105,7 @@ impl<'de> serde::Deserialize<'de> for Thresholds {
 }
 
 impl crate::WireObject for Thresholds {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1114,14 +1123,14 @@ impl __rt::Object for LabelThresholds {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.flag),
-                1 => __reader.option(&mut __map, 1, &mut __value.block),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.flag),
+                1 => __reader.option(&mut __value.block),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1145,6 +1154,7 @@ impl<'de> serde::Deserialize<'de> for LabelThresholds {
 }
 
 impl crate::WireObject for LabelThresholds {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1168,20 +1178,20 @@ impl __rt::Object for ChatPreferences {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
-                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
-                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
-                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
-                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
-                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
-                7 => __reader.option(&mut __map, 7, &mut __value.distinct_channel_messages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.default_preference),
+                1 => __reader.option(&mut __value.direct_mentions),
+                2 => __reader.option(&mut __value.role_mentions),
+                3 => __reader.option(&mut __value.group_mentions),
+                4 => __reader.option(&mut __value.thread_replies),
+                5 => __reader.option(&mut __value.here_mentions),
+                6 => __reader.option(&mut __value.channel_mentions),
+                7 => __reader.option(&mut __value.distinct_channel_messages),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1211,6 +1221,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferences {
 }
 
 impl crate::WireObject for ChatPreferences {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1232,18 +1243,18 @@ impl __rt::Object for Command {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.updated_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.name),
-                3 => __reader.value(&mut __map, 3, &mut __value.description),
-                4 => __reader.value(&mut __map, 4, &mut __value.args),
-                5 => __reader.value(&mut __map, 5, &mut __value.set),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.created_at),
+                1 => __reader.option(&mut __value.updated_at),
+                2 => __reader.value(&mut __value.name),
+                3 => __reader.value(&mut __value.description),
+                4 => __reader.value(&mut __value.args),
+                5 => __reader.value(&mut __value.set),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1271,6 +1282,7 @@ impl<'de> serde::Deserialize<'de> for Command {
 }
 
 impl crate::WireObject for Command {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1324,50 +1336,50 @@ impl __rt::Object for ChannelConfigWithInfo {
         required: 27,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.value(&mut __map, 1, &mut __value.updated_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.name),
-                3 => __reader.value(&mut __map, 3, &mut __value.typing_events),
-                4 => __reader.value(&mut __map, 4, &mut __value.read_events),
-                5 => __reader.value(&mut __map, 5, &mut __value.connect_events),
-                6 => __reader.value(&mut __map, 6, &mut __value.delivery_events),
-                7 => __reader.value(&mut __map, 7, &mut __value.search),
-                8 => __reader.value(&mut __map, 8, &mut __value.reactions),
-                9 => __reader.value(&mut __map, 9, &mut __value.replies),
-                10 => __reader.value(&mut __map, 10, &mut __value.quotes),
-                11 => __reader.value(&mut __map, 11, &mut __value.mutes),
-                12 => __reader.value(&mut __map, 12, &mut __value.uploads),
-                13 => __reader.value(&mut __map, 13, &mut __value.url_enrichment),
-                14 => __reader.value(&mut __map, 14, &mut __value.custom_events),
-                15 => __reader.value(&mut __map, 15, &mut __value.push_notifications),
-                16 => __reader.value(&mut __map, 16, &mut __value.reminders),
-                17 => __reader.value(&mut __map, 17, &mut __value.mark_messages_pending),
-                18 => __reader.value(&mut __map, 18, &mut __value.polls),
-                19 => __reader.value(&mut __map, 19, &mut __value.user_message_reminders),
-                20 => __reader.value(&mut __map, 20, &mut __value.shared_locations),
-                21 => __reader.value(&mut __map, 21, &mut __value.count_messages),
-                22 => __reader.option(&mut __map, 22, &mut __value.message_retention),
-                23 => __reader.value(&mut __map, 23, &mut __value.max_message_length),
-                24 => __reader.value(&mut __map, 24, &mut __value.automod),
-                25 => __reader.value(&mut __map, 25, &mut __value.automod_behavior),
-                26 => __reader.option(&mut __map, 26, &mut __value.blocklist),
-                27 => __reader.option(&mut __map, 27, &mut __value.blocklist_behavior),
-                28 => __reader.option(&mut __map, 28, &mut __value.blocklists),
-                29 => __reader.option(&mut __map, 29, &mut __value.allowed_flag_reasons),
-                30 => __reader.option(&mut __map, 30, &mut __value.automod_thresholds),
-                31 => __reader.option(&mut __map, 31, &mut __value.partition_size),
-                32 => __reader.option(&mut __map, 32, &mut __value.partition_ttl),
-                33 => __reader.value(&mut __map, 33, &mut __value.skip_last_msg_update_for_system_msgs),
-                34 => __reader.option(&mut __map, 34, &mut __value.push_level),
-                35 => __reader.option(&mut __map, 35, &mut __value.chat_preferences),
-                36 => __reader.value(&mut __map, 36, &mut __value.commands),
-                37 => __reader.option(&mut __map, 37, &mut __value.grants),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.value(&mut __value.updated_at),
+                2 => __reader.value(&mut __value.name),
+                3 => __reader.value(&mut __value.typing_events),
+                4 => __reader.value(&mut __value.read_events),
+                5 => __reader.value(&mut __value.connect_events),
+                6 => __reader.value(&mut __value.delivery_events),
+                7 => __reader.value(&mut __value.search),
+                8 => __reader.value(&mut __value.reactions),
+                9 => __reader.value(&mut __value.replies),
+                10 => __reader.value(&mut __value.quotes),
+                11 => __reader.value(&mut __value.mutes),
+                12 => __reader.value(&mut __value.uploads),
+                13 => __reader.value(&mut __value.url_enrichment),
+                14 => __reader.value(&mut __value.custom_events),
+                15 => __reader.value(&mut __value.push_notifications),
+                16 => __reader.value(&mut __value.reminders),
+                17 => __reader.value(&mut __value.mark_messages_pending),
+                18 => __reader.value(&mut __value.polls),
+                19 => __reader.value(&mut __value.user_message_reminders),
+                20 => __reader.value(&mut __value.shared_locations),
+                21 => __reader.value(&mut __value.count_messages),
+                22 => __reader.option(&mut __value.message_retention),
+                23 => __reader.value(&mut __value.max_message_length),
+                24 => __reader.value(&mut __value.automod),
+                25 => __reader.value(&mut __value.automod_behavior),
+                26 => __reader.option(&mut __value.blocklist),
+                27 => __reader.option(&mut __value.blocklist_behavior),
+                28 => __reader.option(&mut __value.blocklists),
+                29 => __reader.option(&mut __value.allowed_flag_reasons),
+                30 => __reader.option(&mut __value.automod_thresholds),
+                31 => __reader.option(&mut __value.partition_size),
+                32 => __reader.option(&mut __value.partition_ttl),
+                33 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
+                34 => __reader.option(&mut __value.push_level),
+                35 => __reader.option(&mut __value.chat_preferences),
+                36 => __reader.value(&mut __value.commands),
+                37 => __reader.option(&mut __value.grants),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1427,6 +1439,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
 }
 
 impl crate::WireObject for ChannelConfigWithInfo {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

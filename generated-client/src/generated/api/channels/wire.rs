@@ -32,27 +32,27 @@ impl __rt::Object for QueryChannelsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter_conditions),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.state),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_limit),
-                4 => __reader.option(&mut __map, 4, &mut __value.member_limit),
-                5 => __reader.option(&mut __map, 5, &mut __value.limit),
-                6 => __reader.option(&mut __map, 6, &mut __value.offset),
-                7 => __reader.option(&mut __map, 7, &mut __value.predefined_filter),
-                8 => __reader.option(&mut __map, 8, &mut __value.filter_values),
-                9 => __reader.option(&mut __map, 9, &mut __value.sort_values),
-                10 => __reader.option(&mut __map, 10, &mut __value.member_custom_include),
-                11 => __reader.option(&mut __map, 11, &mut __value.user_id),
-                12 => __reader.option(&mut __map, 12, &mut __value.user),
-                13 => __reader.option(&mut __map, 13, &mut __value.watch),
-                14 => __reader.option(&mut __map, 14, &mut __value.presence),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter_conditions),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.state),
+                3 => __reader.option(&mut __value.message_limit),
+                4 => __reader.option(&mut __value.member_limit),
+                5 => __reader.option(&mut __value.limit),
+                6 => __reader.option(&mut __value.offset),
+                7 => __reader.option(&mut __value.predefined_filter),
+                8 => __reader.option(&mut __value.filter_values),
+                9 => __reader.option(&mut __value.sort_values),
+                10 => __reader.option(&mut __value.member_custom_include),
+                11 => __reader.option(&mut __value.user_id),
+                12 => __reader.option(&mut __value.user),
+                13 => __reader.option(&mut __value.watch),
+                14 => __reader.option(&mut __value.presence),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -89,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for QueryChannelsRequest {
 }
 
 impl crate::WireObject for QueryChannelsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -107,15 +108,15 @@ impl __rt::Object for QueryChannelsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channels),
-                1 => __reader.option(&mut __map, 1, &mut __value.predefined_filter),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channels),
+                1 => __reader.option(&mut __value.predefined_filter),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -140,6 +141,7 @@ impl<'de> serde::Deserialize<'de> for QueryChannelsResponse {
 }
 
 impl crate::WireObject for QueryChannelsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -161,18 +163,18 @@ impl __rt::Object for GroupedQueryChannelsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.limit),
-                1 => __reader.option(&mut __map, 1, &mut __value.groups),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                4 => __reader.option(&mut __map, 4, &mut __value.watch),
-                5 => __reader.option(&mut __map, 5, &mut __value.presence),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.limit),
+                1 => __reader.option(&mut __value.groups),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                4 => __reader.option(&mut __value.watch),
+                5 => __reader.option(&mut __value.presence),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -200,6 +202,7 @@ impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsRequest {
 }
 
 impl crate::WireObject for GroupedQueryChannelsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -217,14 +220,14 @@ impl __rt::Object for GroupedQueryChannelsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.groups),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.groups),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -248,6 +251,7 @@ impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsResponse {
 }
 
 impl crate::WireObject for GroupedQueryChannelsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -265,14 +269,14 @@ impl __rt::Object for GetPinnedMessagesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.messages),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.messages),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -296,6 +300,7 @@ impl<'de> serde::Deserialize<'de> for GetPinnedMessagesResponse {
 }
 
 impl crate::WireObject for GetPinnedMessagesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -321,22 +326,22 @@ impl __rt::Object for ChannelGetOrCreateRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.data),
-                1 => __reader.option(&mut __map, 1, &mut __value.state),
-                2 => __reader.option(&mut __map, 2, &mut __value.hide_for_creator),
-                3 => __reader.option(&mut __map, 3, &mut __value.thread_unread_counts),
-                4 => __reader.option(&mut __map, 4, &mut __value.messages),
-                5 => __reader.option(&mut __map, 5, &mut __value.members),
-                6 => __reader.option(&mut __map, 6, &mut __value.watchers),
-                7 => __reader.option(&mut __map, 7, &mut __value.member_custom_include),
-                8 => __reader.option(&mut __map, 8, &mut __value.watch),
-                9 => __reader.option(&mut __map, 9, &mut __value.presence),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.data),
+                1 => __reader.option(&mut __value.state),
+                2 => __reader.option(&mut __value.hide_for_creator),
+                3 => __reader.option(&mut __value.thread_unread_counts),
+                4 => __reader.option(&mut __value.messages),
+                5 => __reader.option(&mut __value.members),
+                6 => __reader.option(&mut __value.watchers),
+                7 => __reader.option(&mut __value.member_custom_include),
+                8 => __reader.option(&mut __value.watch),
+                9 => __reader.option(&mut __value.presence),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -368,6 +373,7 @@ impl<'de> serde::Deserialize<'de> for ChannelGetOrCreateRequest {
 }
 
 impl crate::WireObject for ChannelGetOrCreateRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -399,28 +405,28 @@ impl __rt::Object for ChannelStateResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel),
-                1 => __reader.value(&mut __map, 1, &mut __value.messages),
-                2 => __reader.value(&mut __map, 2, &mut __value.pinned_messages),
-                3 => __reader.option(&mut __map, 3, &mut __value.watcher_count),
-                4 => __reader.option(&mut __map, 4, &mut __value.watchers),
-                5 => __reader.option(&mut __map, 5, &mut __value.read),
-                6 => __reader.value(&mut __map, 6, &mut __value.members),
-                7 => __reader.option(&mut __map, 7, &mut __value.membership),
-                8 => __reader.option(&mut __map, 8, &mut __value.push_preferences),
-                9 => __reader.value(&mut __map, 9, &mut __value.threads),
-                10 => __reader.option(&mut __map, 10, &mut __value.hidden),
-                11 => __reader.option(&mut __map, 11, &mut __value.hide_messages_before),
-                12 => __reader.option(&mut __map, 12, &mut __value.pending_messages),
-                13 => __reader.option(&mut __map, 13, &mut __value.draft),
-                14 => __reader.option(&mut __map, 14, &mut __value.active_live_locations),
-                15 => __reader.value(&mut __map, 15, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel),
+                1 => __reader.value(&mut __value.messages),
+                2 => __reader.value(&mut __value.pinned_messages),
+                3 => __reader.option(&mut __value.watcher_count),
+                4 => __reader.option(&mut __value.watchers),
+                5 => __reader.option(&mut __value.read),
+                6 => __reader.value(&mut __value.members),
+                7 => __reader.option(&mut __value.membership),
+                8 => __reader.option(&mut __value.push_preferences),
+                9 => __reader.value(&mut __value.threads),
+                10 => __reader.option(&mut __value.hidden),
+                11 => __reader.option(&mut __value.hide_messages_before),
+                12 => __reader.option(&mut __value.pending_messages),
+                13 => __reader.option(&mut __value.draft),
+                14 => __reader.option(&mut __value.active_live_locations),
+                15 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -458,6 +464,7 @@ impl<'de> serde::Deserialize<'de> for ChannelStateResponse {
 }
 
 impl crate::WireObject for ChannelStateResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -491,30 +498,30 @@ impl __rt::Object for UpdateChannelRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.add_members),
-                1 => __reader.option(&mut __map, 1, &mut __value.remove_members),
-                2 => __reader.option(&mut __map, 2, &mut __value.add_moderators),
-                3 => __reader.option(&mut __map, 3, &mut __value.demote_moderators),
-                4 => __reader.option(&mut __map, 4, &mut __value.invites),
-                5 => __reader.option(&mut __map, 5, &mut __value.assign_roles),
-                6 => __reader.option(&mut __map, 6, &mut __value.cooldown),
-                7 => __reader.option(&mut __map, 7, &mut __value.accept_invite),
-                8 => __reader.option(&mut __map, 8, &mut __value.reject_invite),
-                9 => __reader.option(&mut __map, 9, &mut __value.message),
-                10 => __reader.option(&mut __map, 10, &mut __value.skip_push),
-                11 => __reader.option(&mut __map, 11, &mut __value.hide_history),
-                12 => __reader.option(&mut __map, 12, &mut __value.hide_history_before),
-                13 => __reader.option(&mut __map, 13, &mut __value.add_filter_tags),
-                14 => __reader.option(&mut __map, 14, &mut __value.remove_filter_tags),
-                15 => __reader.option(&mut __map, 15, &mut __value.data),
-                16 => __reader.option(&mut __map, 16, &mut __value.user_id),
-                17 => __reader.option(&mut __map, 17, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.add_members),
+                1 => __reader.option(&mut __value.remove_members),
+                2 => __reader.option(&mut __value.add_moderators),
+                3 => __reader.option(&mut __value.demote_moderators),
+                4 => __reader.option(&mut __value.invites),
+                5 => __reader.option(&mut __value.assign_roles),
+                6 => __reader.option(&mut __value.cooldown),
+                7 => __reader.option(&mut __value.accept_invite),
+                8 => __reader.option(&mut __value.reject_invite),
+                9 => __reader.option(&mut __value.message),
+                10 => __reader.option(&mut __value.skip_push),
+                11 => __reader.option(&mut __value.hide_history),
+                12 => __reader.option(&mut __value.hide_history_before),
+                13 => __reader.option(&mut __value.add_filter_tags),
+                14 => __reader.option(&mut __value.remove_filter_tags),
+                15 => __reader.option(&mut __value.data),
+                16 => __reader.option(&mut __value.user_id),
+                17 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -554,6 +561,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelRequest {
 }
 
 impl crate::WireObject for UpdateChannelRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -573,16 +581,16 @@ impl __rt::Object for UpdateChannelResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel),
-                1 => __reader.option(&mut __map, 1, &mut __value.message),
-                2 => __reader.value(&mut __map, 2, &mut __value.members),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel),
+                1 => __reader.option(&mut __value.message),
+                2 => __reader.value(&mut __value.members),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -608,6 +616,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelResponse {
 }
 
 impl crate::WireObject for UpdateChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -627,16 +636,16 @@ impl __rt::Object for UpdateChannelPartialRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.set),
-                1 => __reader.option(&mut __map, 1, &mut __value.unset),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.set),
+                1 => __reader.option(&mut __value.unset),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -662,6 +671,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartialRequest {
 }
 
 impl crate::WireObject for UpdateChannelPartialRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -680,15 +690,15 @@ impl __rt::Object for UpdateChannelPartialResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel),
-                1 => __reader.value(&mut __map, 1, &mut __value.members),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel),
+                1 => __reader.value(&mut __value.members),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -713,6 +723,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartialResponse {
 }
 
 impl crate::WireObject for UpdateChannelPartialResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -730,14 +741,14 @@ impl __rt::Object for DeleteChannelResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.option(&mut __value.channel),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -761,6 +772,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelResponse {
 }
 
 impl crate::WireObject for DeleteChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -778,14 +790,14 @@ impl __rt::Object for DeleteChannelsRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.cids),
-                1 => __reader.option(&mut __map, 1, &mut __value.hard_delete),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.cids),
+                1 => __reader.option(&mut __value.hard_delete),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -809,6 +821,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsRequest {
 }
 
 impl crate::WireObject for DeleteChannelsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -827,15 +840,15 @@ impl __rt::Object for DeleteChannelsResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.result),
-                1 => __reader.option(&mut __map, 1, &mut __value.task_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.result),
+                1 => __reader.option(&mut __value.task_id),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -860,6 +873,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsResponse {
 }
 
 impl crate::WireObject for DeleteChannelsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -879,16 +893,16 @@ impl __rt::Object for ChannelBatchUpdateRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.operation),
-                1 => __reader.value(&mut __map, 1, &mut __value.filter),
-                2 => __reader.option(&mut __map, 2, &mut __value.members),
-                3 => __reader.option(&mut __map, 3, &mut __value.data),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.operation),
+                1 => __reader.value(&mut __value.filter),
+                2 => __reader.option(&mut __value.members),
+                3 => __reader.option(&mut __value.data),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -914,6 +928,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequest {
 }
 
 impl crate::WireObject for ChannelBatchUpdateRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -931,14 +946,14 @@ impl __rt::Object for ChannelBatchUpdateResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.task_id),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -962,6 +977,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateResponse {
 }
 
 impl crate::WireObject for ChannelBatchUpdateResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -980,15 +996,15 @@ impl __rt::Object for HideChannelRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.clear_history),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.clear_history),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1013,6 +1029,7 @@ impl<'de> serde::Deserialize<'de> for HideChannelRequest {
 }
 
 impl crate::WireObject for HideChannelRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1029,14 +1046,11 @@ impl __rt::Object for HideChannelResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1058,6 +1072,7 @@ impl<'de> serde::Deserialize<'de> for HideChannelResponse {
 }
 
 impl crate::WireObject for HideChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1075,14 +1090,14 @@ impl __rt::Object for ShowChannelRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_id),
+                1 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1106,6 +1121,7 @@ impl<'de> serde::Deserialize<'de> for ShowChannelRequest {
 }
 
 impl crate::WireObject for ShowChannelRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1122,14 +1138,11 @@ impl __rt::Object for ShowChannelResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1151,6 +1164,7 @@ impl<'de> serde::Deserialize<'de> for ShowChannelResponse {
 }
 
 impl crate::WireObject for ShowChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1165,11 +1179,10 @@ impl __rt::Object for ChannelStopWatchingRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            __reader.unknown(&mut __map, __key);
+        while __reader.next_field().is_some() {
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1190,6 +1203,7 @@ impl<'de> serde::Deserialize<'de> for ChannelStopWatchingRequest {
 }
 
 impl crate::WireObject for ChannelStopWatchingRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1212,19 +1226,19 @@ impl __rt::Object for TruncateChannelRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.hard_delete),
-                1 => __reader.option(&mut __map, 1, &mut __value.message),
-                2 => __reader.option(&mut __map, 2, &mut __value.skip_push),
-                3 => __reader.option(&mut __map, 3, &mut __value.truncated_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.member_ids),
-                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.hard_delete),
+                1 => __reader.option(&mut __value.message),
+                2 => __reader.option(&mut __value.skip_push),
+                3 => __reader.option(&mut __value.truncated_at),
+                4 => __reader.option(&mut __value.member_ids),
+                5 => __reader.option(&mut __value.user_id),
+                6 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1253,6 +1267,7 @@ impl<'de> serde::Deserialize<'de> for TruncateChannelRequest {
 }
 
 impl crate::WireObject for TruncateChannelRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1271,15 +1286,15 @@ impl __rt::Object for TruncateChannelResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel),
-                2 => __reader.option(&mut __map, 2, &mut __value.message),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.option(&mut __value.channel),
+                2 => __reader.option(&mut __value.message),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1304,6 +1319,7 @@ impl<'de> serde::Deserialize<'de> for TruncateChannelResponse {
 }
 
 impl crate::WireObject for TruncateChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1320,14 +1336,11 @@ impl __rt::Object for SendEventRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.event),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.event);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1349,6 +1362,7 @@ impl<'de> serde::Deserialize<'de> for SendEventRequest {
 }
 
 impl crate::WireObject for SendEventRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1366,14 +1380,14 @@ impl __rt::Object for EventResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.event),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.event),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1397,6 +1411,7 @@ impl<'de> serde::Deserialize<'de> for EventResponse {
 }
 
 impl crate::WireObject for EventResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1416,16 +1431,16 @@ impl __rt::Object for MarkReadRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.thread_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.message_id),
+                1 => __reader.option(&mut __value.thread_id),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1451,6 +1466,7 @@ impl<'de> serde::Deserialize<'de> for MarkReadRequest {
 }
 
 impl crate::WireObject for MarkReadRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1468,14 +1484,14 @@ impl __rt::Object for MarkReadResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.event),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.event),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1499,6 +1515,7 @@ impl<'de> serde::Deserialize<'de> for MarkReadResponse {
 }
 
 impl crate::WireObject for MarkReadResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1517,15 +1534,15 @@ impl __rt::Object for MarkChannelsReadRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.read_by_channel),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.read_by_channel),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1550,6 +1567,7 @@ impl<'de> serde::Deserialize<'de> for MarkChannelsReadRequest {
 }
 
 impl crate::WireObject for MarkChannelsReadRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1570,17 +1588,17 @@ impl __rt::Object for MarkUnreadRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.thread_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.message_timestamp),
-                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.message_id),
+                1 => __reader.option(&mut __value.thread_id),
+                2 => __reader.option(&mut __value.message_timestamp),
+                3 => __reader.option(&mut __value.user_id),
+                4 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1607,6 +1625,7 @@ impl<'de> serde::Deserialize<'de> for MarkUnreadRequest {
 }
 
 impl crate::WireObject for MarkUnreadRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1623,14 +1642,11 @@ impl __rt::Object for MarkDeliveredRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.latest_delivered_messages),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.latest_delivered_messages);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1652,6 +1668,7 @@ impl<'de> serde::Deserialize<'de> for MarkDeliveredRequest {
 }
 
 impl crate::WireObject for MarkDeliveredRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1668,14 +1685,11 @@ impl __rt::Object for MarkDeliveredResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1697,6 +1711,7 @@ impl<'de> serde::Deserialize<'de> for MarkDeliveredResponse {
 }
 
 impl crate::WireObject for MarkDeliveredResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1719,19 +1734,19 @@ impl __rt::Object for WrappedUnreadCountsResponse {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.total_unread_count),
-                1 => __reader.value(&mut __map, 1, &mut __value.total_unread_threads_count),
-                2 => __reader.option(&mut __map, 2, &mut __value.total_unread_count_by_team),
-                3 => __reader.value(&mut __map, 3, &mut __value.channels),
-                4 => __reader.value(&mut __map, 4, &mut __value.channel_type),
-                5 => __reader.value(&mut __map, 5, &mut __value.threads),
-                6 => __reader.value(&mut __map, 6, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.total_unread_count),
+                1 => __reader.value(&mut __value.total_unread_threads_count),
+                2 => __reader.option(&mut __value.total_unread_count_by_team),
+                3 => __reader.value(&mut __value.channels),
+                4 => __reader.value(&mut __value.channel_type),
+                5 => __reader.value(&mut __value.threads),
+                6 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1760,6 +1775,7 @@ impl<'de> serde::Deserialize<'de> for WrappedUnreadCountsResponse {
 }
 
 impl crate::WireObject for WrappedUnreadCountsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1776,14 +1792,11 @@ impl __rt::Object for UnreadCountsBatchRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.user_ids);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1805,6 +1818,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsBatchRequest {
 }
 
 impl crate::WireObject for UnreadCountsBatchRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1822,14 +1836,14 @@ impl __rt::Object for UnreadCountsBatchResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.counts_by_user),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.counts_by_user),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1853,6 +1867,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsBatchResponse {
 }
 
 impl crate::WireObject for UnreadCountsBatchResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1870,14 +1885,14 @@ impl __rt::Object for SyncRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_cids),
-                1 => __reader.value(&mut __map, 1, &mut __value.last_sync_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_cids),
+                1 => __reader.value(&mut __value.last_sync_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1901,6 +1916,7 @@ impl<'de> serde::Deserialize<'de> for SyncRequest {
 }
 
 impl crate::WireObject for SyncRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1919,15 +1935,15 @@ impl __rt::Object for SyncResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.events),
-                1 => __reader.option(&mut __map, 1, &mut __value.inaccessible_cids),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.events),
+                1 => __reader.option(&mut __value.inaccessible_cids),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1952,6 +1968,7 @@ impl<'de> serde::Deserialize<'de> for SyncResponse {
 }
 
 impl crate::WireObject for SyncResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1976,21 +1993,21 @@ impl __rt::Object for ChannelBatchCompletedEvent {
         required: 8,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.operation),
-                3 => __reader.value(&mut __map, 3, &mut __value.status),
-                4 => __reader.value(&mut __map, 4, &mut __value.task_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.failed_channels),
-                6 => __reader.value(&mut __map, 6, &mut __value.success_channels_count),
-                7 => __reader.value(&mut __map, 7, &mut __value.batch_created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.finished_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.operation),
+                3 => __reader.value(&mut __value.status),
+                4 => __reader.value(&mut __value.task_id),
+                5 => __reader.value(&mut __value.failed_channels),
+                6 => __reader.value(&mut __value.success_channels_count),
+                7 => __reader.value(&mut __value.batch_created_at),
+                8 => __reader.value(&mut __value.finished_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2022,10 +2039,12 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchCompletedEvent {
 }
 
 impl crate::WireObject for ChannelBatchCompletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2050,21 +2069,21 @@ impl __rt::Object for ChannelBatchStartedEvent {
         required: 8,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.operation),
-                3 => __reader.value(&mut __map, 3, &mut __value.status),
-                4 => __reader.value(&mut __map, 4, &mut __value.task_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.failed_channels),
-                6 => __reader.value(&mut __map, 6, &mut __value.success_channels_count),
-                7 => __reader.value(&mut __map, 7, &mut __value.batch_created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.finished_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.operation),
+                3 => __reader.value(&mut __value.status),
+                4 => __reader.value(&mut __value.task_id),
+                5 => __reader.value(&mut __value.failed_channels),
+                6 => __reader.value(&mut __value.success_channels_count),
+                7 => __reader.value(&mut __value.batch_created_at),
+                8 => __reader.value(&mut __value.finished_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2096,10 +2115,12 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchStartedEvent {
 }
 
 impl crate::WireObject for ChannelBatchStartedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2126,23 +2147,23 @@ impl __rt::Object for ChannelCreatedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2176,10 +2197,12 @@ impl<'de> serde::Deserialize<'de> for ChannelCreatedEvent {
 }
 
 impl crate::WireObject for ChannelCreatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2206,23 +2229,23 @@ impl __rt::Object for ChannelDeletedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2256,10 +2279,12 @@ impl<'de> serde::Deserialize<'de> for ChannelDeletedEvent {
 }
 
 impl crate::WireObject for ChannelDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2280,17 +2305,17 @@ impl __rt::Object for ChannelFrozenEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2318,10 +2343,12 @@ impl<'de> serde::Deserialize<'de> for ChannelFrozenEvent {
 }
 
 impl crate::WireObject for ChannelFrozenEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2349,24 +2376,24 @@ impl __rt::Object for ChannelHiddenEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.user),
-                11 => __reader.value(&mut __map, 11, &mut __value.clear_history),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.user),
+                11 => __reader.value(&mut __value.clear_history),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2401,10 +2428,12 @@ impl<'de> serde::Deserialize<'de> for ChannelHiddenEvent {
 }
 
 impl crate::WireObject for ChannelHiddenEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2429,21 +2458,21 @@ impl __rt::Object for ChannelKickedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2475,10 +2504,12 @@ impl<'de> serde::Deserialize<'de> for ChannelKickedEvent {
 }
 
 impl crate::WireObject for ChannelKickedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2499,17 +2530,17 @@ impl __rt::Object for ChannelMutedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.mute),
-                4 => __reader.option(&mut __map, 4, &mut __value.mutes),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.mute),
+                4 => __reader.option(&mut __value.mutes),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2537,10 +2568,12 @@ impl<'de> serde::Deserialize<'de> for ChannelMutedEvent {
 }
 
 impl crate::WireObject for ChannelMutedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2569,25 +2602,25 @@ impl __rt::Object for ChannelTruncatedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.message_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.message),
-                12 => __reader.option(&mut __map, 12, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.message_id),
+                11 => __reader.option(&mut __value.message),
+                12 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2623,10 +2656,12 @@ impl<'de> serde::Deserialize<'de> for ChannelTruncatedEvent {
 }
 
 impl crate::WireObject for ChannelTruncatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2647,17 +2682,17 @@ impl __rt::Object for ChannelUnFrozenEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2685,10 +2720,12 @@ impl<'de> serde::Deserialize<'de> for ChannelUnFrozenEvent {
 }
 
 impl crate::WireObject for ChannelUnFrozenEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2709,17 +2746,17 @@ impl __rt::Object for ChannelUnmutedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.mute),
-                4 => __reader.option(&mut __map, 4, &mut __value.mutes),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.mute),
+                4 => __reader.option(&mut __value.mutes),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2747,10 +2784,12 @@ impl<'de> serde::Deserialize<'de> for ChannelUnmutedEvent {
 }
 
 impl crate::WireObject for ChannelUnmutedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2779,25 +2818,25 @@ impl __rt::Object for ChannelUpdatedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.message_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.message),
-                12 => __reader.option(&mut __map, 12, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.message_id),
+                11 => __reader.option(&mut __value.message),
+                12 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2833,10 +2872,12 @@ impl<'de> serde::Deserialize<'de> for ChannelUpdatedEvent {
 }
 
 impl crate::WireObject for ChannelUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2863,23 +2904,23 @@ impl __rt::Object for ChannelVisibleEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2913,10 +2954,12 @@ impl<'de> serde::Deserialize<'de> for ChannelVisibleEvent {
 }
 
 impl crate::WireObject for ChannelVisibleEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2934,14 +2977,14 @@ impl __rt::Object for MaxStreakChangedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2966,10 +3009,12 @@ impl<'de> serde::Deserialize<'de> for MaxStreakChangedEvent {
 }
 
 impl crate::WireObject for MaxStreakChangedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2997,24 +3042,24 @@ impl __rt::Object for MemberAddedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.member),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.cid),
-                5 => __reader.option(&mut __map, 5, &mut __value.team),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
-                11 => __reader.value(&mut __map, 11, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.member),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.value(&mut __value.created_at),
+                3 => __reader.option(&mut __value.received_at),
+                4 => __reader.option(&mut __value.cid),
+                5 => __reader.option(&mut __value.team),
+                6 => __reader.option(&mut __value.channel_member_count),
+                7 => __reader.option(&mut __value.channel_message_count),
+                8 => __reader.option(&mut __value.channel_custom),
+                9 => __reader.option(&mut __value.channel_type),
+                10 => __reader.option(&mut __value.channel_id),
+                11 => __reader.value(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3049,10 +3094,12 @@ impl<'de> serde::Deserialize<'de> for MemberAddedEvent {
 }
 
 impl crate::WireObject for MemberAddedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3080,24 +3127,24 @@ impl __rt::Object for MemberRemovedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.member),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.cid),
-                5 => __reader.option(&mut __map, 5, &mut __value.team),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
-                11 => __reader.value(&mut __map, 11, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.member),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.value(&mut __value.created_at),
+                3 => __reader.option(&mut __value.received_at),
+                4 => __reader.option(&mut __value.cid),
+                5 => __reader.option(&mut __value.team),
+                6 => __reader.option(&mut __value.channel_member_count),
+                7 => __reader.option(&mut __value.channel_message_count),
+                8 => __reader.option(&mut __value.channel_custom),
+                9 => __reader.option(&mut __value.channel_type),
+                10 => __reader.option(&mut __value.channel_id),
+                11 => __reader.value(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3132,10 +3179,12 @@ impl<'de> serde::Deserialize<'de> for MemberRemovedEvent {
 }
 
 impl crate::WireObject for MemberRemovedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3163,24 +3212,24 @@ impl __rt::Object for MemberUpdatedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.member),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.cid),
-                5 => __reader.option(&mut __map, 5, &mut __value.team),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
-                11 => __reader.value(&mut __map, 11, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.member),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.value(&mut __value.created_at),
+                3 => __reader.option(&mut __value.received_at),
+                4 => __reader.option(&mut __value.cid),
+                5 => __reader.option(&mut __value.team),
+                6 => __reader.option(&mut __value.channel_member_count),
+                7 => __reader.option(&mut __value.channel_message_count),
+                8 => __reader.option(&mut __value.channel_custom),
+                9 => __reader.option(&mut __value.channel_type),
+                10 => __reader.option(&mut __value.channel_id),
+                11 => __reader.value(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3215,10 +3264,12 @@ impl<'de> serde::Deserialize<'de> for MemberUpdatedEvent {
 }
 
 impl crate::WireObject for MemberUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3247,25 +3298,25 @@ impl __rt::Object for MessageDeliveredEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.user),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel),
-                11 => __reader.option(&mut __map, 11, &mut __value.last_delivered_message_id),
-                12 => __reader.option(&mut __map, 12, &mut __value.last_delivered_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.option(&mut __value.user),
+                10 => __reader.option(&mut __value.channel),
+                11 => __reader.option(&mut __value.last_delivered_message_id),
+                12 => __reader.option(&mut __value.last_delivered_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3301,10 +3352,12 @@ impl<'de> serde::Deserialize<'de> for MessageDeliveredEvent {
 }
 
 impl crate::WireObject for MessageDeliveredEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3333,25 +3386,25 @@ impl __rt::Object for MessageReadEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.user),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel),
-                11 => __reader.option(&mut __map, 11, &mut __value.thread),
-                12 => __reader.option(&mut __map, 12, &mut __value.last_read_message_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.option(&mut __value.user),
+                10 => __reader.option(&mut __value.channel),
+                11 => __reader.option(&mut __value.thread),
+                12 => __reader.option(&mut __value.last_read_message_id),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3387,10 +3440,12 @@ impl<'de> serde::Deserialize<'de> for MessageReadEvent {
 }
 
 impl crate::WireObject for MessageReadEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3417,23 +3472,23 @@ impl __rt::Object for NotificationAddedToChannelEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.value(&mut __map, 10, &mut __value.member),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.value(&mut __value.member),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3467,10 +3522,12 @@ impl<'de> serde::Deserialize<'de> for NotificationAddedToChannelEvent {
 }
 
 impl crate::WireObject for NotificationAddedToChannelEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3500,26 +3557,26 @@ impl __rt::Object for NotificationChannelDeletedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.unread_count),
-                11 => __reader.option(&mut __map, 11, &mut __value.total_unread_count),
-                12 => __reader.option(&mut __map, 12, &mut __value.unread_channels),
-                13 => __reader.option(&mut __map, 13, &mut __value.grouped_unread_channels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.unread_count),
+                11 => __reader.option(&mut __value.total_unread_count),
+                12 => __reader.option(&mut __value.unread_channels),
+                13 => __reader.option(&mut __value.grouped_unread_channels),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3556,10 +3613,12 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelDeletedEvent {
 }
 
 impl crate::WireObject for NotificationChannelDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3578,15 +3637,15 @@ impl __rt::Object for NotificationChannelMutesUpdatedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.me),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.me),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3612,10 +3671,12 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelMutesUpdatedEvent {
 }
 
 impl crate::WireObject for NotificationChannelMutesUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3647,28 +3708,28 @@ impl __rt::Object for NotificationChannelTruncatedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.message_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.message),
-                12 => __reader.option(&mut __map, 12, &mut __value.unread_count),
-                13 => __reader.option(&mut __map, 13, &mut __value.total_unread_count),
-                14 => __reader.option(&mut __map, 14, &mut __value.unread_channels),
-                15 => __reader.option(&mut __map, 15, &mut __value.grouped_unread_channels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.message_id),
+                11 => __reader.option(&mut __value.message),
+                12 => __reader.option(&mut __value.unread_count),
+                13 => __reader.option(&mut __value.total_unread_count),
+                14 => __reader.option(&mut __value.unread_channels),
+                15 => __reader.option(&mut __value.grouped_unread_channels),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3707,10 +3768,12 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelTruncatedEvent {
 }
 
 impl crate::WireObject for NotificationChannelTruncatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3738,24 +3801,24 @@ impl __rt::Object for NotificationInviteAcceptedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.user),
-                11 => __reader.value(&mut __map, 11, &mut __value.member),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.user),
+                11 => __reader.value(&mut __value.member),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3790,10 +3853,12 @@ impl<'de> serde::Deserialize<'de> for NotificationInviteAcceptedEvent {
 }
 
 impl crate::WireObject for NotificationInviteAcceptedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3821,24 +3886,24 @@ impl __rt::Object for NotificationInviteRejectedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.user),
-                11 => __reader.value(&mut __map, 11, &mut __value.member),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.user),
+                11 => __reader.value(&mut __value.member),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3873,10 +3938,12 @@ impl<'de> serde::Deserialize<'de> for NotificationInviteRejectedEvent {
 }
 
 impl crate::WireObject for NotificationInviteRejectedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3904,24 +3971,24 @@ impl __rt::Object for NotificationInvitedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.member),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.cid),
-                5 => __reader.option(&mut __map, 5, &mut __value.team),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
-                11 => __reader.value(&mut __map, 11, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.member),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.value(&mut __value.created_at),
+                3 => __reader.option(&mut __value.received_at),
+                4 => __reader.option(&mut __value.cid),
+                5 => __reader.option(&mut __value.team),
+                6 => __reader.option(&mut __value.channel_member_count),
+                7 => __reader.option(&mut __value.channel_message_count),
+                8 => __reader.option(&mut __value.channel_custom),
+                9 => __reader.option(&mut __value.channel_type),
+                10 => __reader.option(&mut __value.channel_id),
+                11 => __reader.value(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -3956,10 +4023,12 @@ impl<'de> serde::Deserialize<'de> for NotificationInvitedEvent {
 }
 
 impl crate::WireObject for NotificationInvitedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -3995,32 +4064,32 @@ impl __rt::Object for NotificationMarkReadEvent {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.thread_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.thread),
-                12 => __reader.option(&mut __map, 12, &mut __value.user),
-                13 => __reader.option(&mut __map, 13, &mut __value.last_read_message_id),
-                14 => __reader.value(&mut __map, 14, &mut __value.unread_count),
-                15 => __reader.value(&mut __map, 15, &mut __value.total_unread_count),
-                16 => __reader.value(&mut __map, 16, &mut __value.unread_channels),
-                17 => __reader.option(&mut __map, 17, &mut __value.grouped_unread_channels),
-                18 => __reader.option(&mut __map, 18, &mut __value.unread_threads),
-                19 => __reader.option(&mut __map, 19, &mut __value.unread_thread_messages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.option(&mut __value.channel),
+                10 => __reader.option(&mut __value.thread_id),
+                11 => __reader.option(&mut __value.thread),
+                12 => __reader.option(&mut __value.user),
+                13 => __reader.option(&mut __value.last_read_message_id),
+                14 => __reader.value(&mut __value.unread_count),
+                15 => __reader.value(&mut __value.total_unread_count),
+                16 => __reader.value(&mut __value.unread_channels),
+                17 => __reader.option(&mut __value.grouped_unread_channels),
+                18 => __reader.option(&mut __value.unread_threads),
+                19 => __reader.option(&mut __value.unread_thread_messages),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -4063,10 +4132,12 @@ impl<'de> serde::Deserialize<'de> for NotificationMarkReadEvent {
 }
 
 impl crate::WireObject for NotificationMarkReadEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -4104,34 +4175,34 @@ impl __rt::Object for NotificationMarkUnreadEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.thread_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.user),
-                12 => __reader.option(&mut __map, 12, &mut __value.first_unread_message_id),
-                13 => __reader.option(&mut __map, 13, &mut __value.last_read_at),
-                14 => __reader.option(&mut __map, 14, &mut __value.last_read_message_id),
-                15 => __reader.option(&mut __map, 15, &mut __value.unread_messages),
-                16 => __reader.option(&mut __map, 16, &mut __value.unread_count),
-                17 => __reader.option(&mut __map, 17, &mut __value.total_unread_count),
-                18 => __reader.option(&mut __map, 18, &mut __value.unread_channels),
-                19 => __reader.option(&mut __map, 19, &mut __value.grouped_unread_channels),
-                20 => __reader.option(&mut __map, 20, &mut __value.unread_threads),
-                21 => __reader.option(&mut __map, 21, &mut __value.unread_thread_messages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.option(&mut __value.channel),
+                10 => __reader.option(&mut __value.thread_id),
+                11 => __reader.option(&mut __value.user),
+                12 => __reader.option(&mut __value.first_unread_message_id),
+                13 => __reader.option(&mut __value.last_read_at),
+                14 => __reader.option(&mut __value.last_read_message_id),
+                15 => __reader.option(&mut __value.unread_messages),
+                16 => __reader.option(&mut __value.unread_count),
+                17 => __reader.option(&mut __value.total_unread_count),
+                18 => __reader.option(&mut __value.unread_channels),
+                19 => __reader.option(&mut __value.grouped_unread_channels),
+                20 => __reader.option(&mut __value.unread_threads),
+                21 => __reader.option(&mut __value.unread_thread_messages),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -4176,10 +4247,12 @@ impl<'de> serde::Deserialize<'de> for NotificationMarkUnreadEvent {
 }
 
 impl crate::WireObject for NotificationMarkUnreadEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -4198,15 +4271,15 @@ impl __rt::Object for NotificationMutesUpdatedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.me),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.me),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -4232,10 +4305,12 @@ impl<'de> serde::Deserialize<'de> for NotificationMutesUpdatedEvent {
 }
 
 impl crate::WireObject for NotificationMutesUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -4270,31 +4345,31 @@ impl __rt::Object for NotificationNewMessageEvent {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_member_count),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_message_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_custom),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_type),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_id),
-                8 => __reader.value(&mut __map, 8, &mut __value.channel),
-                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
-                10 => __reader.value(&mut __map, 10, &mut __value.message),
-                11 => __reader.value(&mut __map, 11, &mut __value.watcher_count),
-                12 => __reader.option(&mut __map, 12, &mut __value.thread_participants),
-                13 => __reader.option(&mut __map, 13, &mut __value.team),
-                14 => __reader.option(&mut __map, 14, &mut __value.parent_author),
-                15 => __reader.option(&mut __map, 15, &mut __value.unread_count),
-                16 => __reader.option(&mut __map, 16, &mut __value.total_unread_count),
-                17 => __reader.option(&mut __map, 17, &mut __value.unread_channels),
-                18 => __reader.option(&mut __map, 18, &mut __value.grouped_unread_channels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_member_count),
+                4 => __reader.option(&mut __value.channel_message_count),
+                5 => __reader.option(&mut __value.channel_custom),
+                6 => __reader.option(&mut __value.channel_type),
+                7 => __reader.option(&mut __value.channel_id),
+                8 => __reader.value(&mut __value.channel),
+                9 => __reader.value(&mut __value.message_id),
+                10 => __reader.value(&mut __value.message),
+                11 => __reader.value(&mut __value.watcher_count),
+                12 => __reader.option(&mut __value.thread_participants),
+                13 => __reader.option(&mut __value.team),
+                14 => __reader.option(&mut __value.parent_author),
+                15 => __reader.option(&mut __value.unread_count),
+                16 => __reader.option(&mut __value.total_unread_count),
+                17 => __reader.option(&mut __value.unread_channels),
+                18 => __reader.option(&mut __value.grouped_unread_channels),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -4336,10 +4411,12 @@ impl<'de> serde::Deserialize<'de> for NotificationNewMessageEvent {
 }
 
 impl crate::WireObject for NotificationNewMessageEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -4367,24 +4444,24 @@ impl __rt::Object for NotificationRemovedFromChannelEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.user),
-                11 => __reader.value(&mut __map, 11, &mut __value.member),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.channel),
+                10 => __reader.option(&mut __value.user),
+                11 => __reader.value(&mut __value.member),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -4419,10 +4496,12 @@ impl<'de> serde::Deserialize<'de> for NotificationRemovedFromChannelEvent {
 }
 
 impl crate::WireObject for NotificationRemovedFromChannelEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -4453,27 +4532,27 @@ impl __rt::Object for ChannelStateResponseFields {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel),
-                1 => __reader.value(&mut __map, 1, &mut __value.messages),
-                2 => __reader.value(&mut __map, 2, &mut __value.pinned_messages),
-                3 => __reader.option(&mut __map, 3, &mut __value.watcher_count),
-                4 => __reader.option(&mut __map, 4, &mut __value.watchers),
-                5 => __reader.option(&mut __map, 5, &mut __value.read),
-                6 => __reader.value(&mut __map, 6, &mut __value.members),
-                7 => __reader.option(&mut __map, 7, &mut __value.membership),
-                8 => __reader.option(&mut __map, 8, &mut __value.push_preferences),
-                9 => __reader.value(&mut __map, 9, &mut __value.threads),
-                10 => __reader.option(&mut __map, 10, &mut __value.hidden),
-                11 => __reader.option(&mut __map, 11, &mut __value.hide_messages_before),
-                12 => __reader.option(&mut __map, 12, &mut __value.pending_messages),
-                13 => __reader.option(&mut __map, 13, &mut __value.draft),
-                14 => __reader.option(&mut __map, 14, &mut __value.active_live_locations),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel),
+                1 => __reader.value(&mut __value.messages),
+                2 => __reader.value(&mut __value.pinned_messages),
+                3 => __reader.option(&mut __value.watcher_count),
+                4 => __reader.option(&mut __value.watchers),
+                5 => __reader.option(&mut __value.read),
+                6 => __reader.value(&mut __value.members),
+                7 => __reader.option(&mut __value.membership),
+                8 => __reader.option(&mut __value.push_preferences),
+                9 => __reader.value(&mut __value.threads),
+                10 => __reader.option(&mut __value.hidden),
+                11 => __reader.option(&mut __value.hide_messages_before),
+                12 => __reader.option(&mut __value.pending_messages),
+                13 => __reader.option(&mut __value.draft),
+                14 => __reader.option(&mut __value.active_live_locations),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4510,6 +4589,7 @@ impl<'de> serde::Deserialize<'de> for ChannelStateResponseFields {
 }
 
 impl crate::WireObject for ChannelStateResponseFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4528,15 +4608,15 @@ impl __rt::Object for ParsedPredefinedFilterResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.filter),
-                2 => __reader.option(&mut __map, 2, &mut __value.sort),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.filter),
+                2 => __reader.option(&mut __value.sort),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4561,6 +4641,7 @@ impl<'de> serde::Deserialize<'de> for ParsedPredefinedFilterResponse {
 }
 
 impl crate::WireObject for ParsedPredefinedFilterResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4579,15 +4660,15 @@ impl __rt::Object for GroupedChannelsGroupRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.limit),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.limit),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4612,6 +4693,7 @@ impl<'de> serde::Deserialize<'de> for GroupedChannelsGroupRequest {
 }
 
 impl crate::WireObject for GroupedChannelsGroupRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4631,16 +4713,16 @@ impl __rt::Object for GroupedChannelsBucket {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channels),
-                1 => __reader.option(&mut __map, 1, &mut __value.unread_channels),
-                2 => __reader.option(&mut __map, 2, &mut __value.next),
-                3 => __reader.option(&mut __map, 3, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channels),
+                1 => __reader.option(&mut __value.unread_channels),
+                2 => __reader.option(&mut __value.next),
+                3 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4666,6 +4748,7 @@ impl<'de> serde::Deserialize<'de> for GroupedChannelsBucket {
 }
 
 impl crate::WireObject for GroupedChannelsBucket {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4693,24 +4776,24 @@ impl __rt::Object for ChannelInput {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.team),
-                1 => __reader.option(&mut __map, 1, &mut __value.auto_translation_enabled),
-                2 => __reader.option(&mut __map, 2, &mut __value.auto_translation_language),
-                3 => __reader.option(&mut __map, 3, &mut __value.created_by_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.created_by),
-                5 => __reader.option(&mut __map, 5, &mut __value.truncated_by_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.frozen),
-                7 => __reader.option(&mut __map, 7, &mut __value.disabled),
-                8 => __reader.option(&mut __map, 8, &mut __value.invites),
-                9 => __reader.option(&mut __map, 9, &mut __value.members),
-                10 => __reader.option(&mut __map, 10, &mut __value.config_overrides),
-                11 => __reader.option(&mut __map, 11, &mut __value.filter_tags),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.team),
+                1 => __reader.option(&mut __value.auto_translation_enabled),
+                2 => __reader.option(&mut __value.auto_translation_language),
+                3 => __reader.option(&mut __value.created_by_id),
+                4 => __reader.option(&mut __value.created_by),
+                5 => __reader.option(&mut __value.truncated_by_id),
+                6 => __reader.option(&mut __value.frozen),
+                7 => __reader.option(&mut __value.disabled),
+                8 => __reader.option(&mut __value.invites),
+                9 => __reader.option(&mut __value.members),
+                10 => __reader.option(&mut __value.config_overrides),
+                11 => __reader.option(&mut __value.filter_tags),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -4745,10 +4828,12 @@ impl<'de> serde::Deserialize<'de> for ChannelInput {
 }
 
 impl crate::WireObject for ChannelInput {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -4775,23 +4860,23 @@ impl __rt::Object for MessagePaginationParams {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.limit),
-                1 => __reader.option(&mut __map, 1, &mut __value.id_gte),
-                2 => __reader.option(&mut __map, 2, &mut __value.id_gt),
-                3 => __reader.option(&mut __map, 3, &mut __value.id_lte),
-                4 => __reader.option(&mut __map, 4, &mut __value.id_lt),
-                5 => __reader.option(&mut __map, 5, &mut __value.created_at_after_or_equal),
-                6 => __reader.option(&mut __map, 6, &mut __value.created_at_after),
-                7 => __reader.option(&mut __map, 7, &mut __value.created_at_before_or_equal),
-                8 => __reader.option(&mut __map, 8, &mut __value.created_at_before),
-                9 => __reader.option(&mut __map, 9, &mut __value.id_around),
-                10 => __reader.option(&mut __map, 10, &mut __value.created_at_around),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.limit),
+                1 => __reader.option(&mut __value.id_gte),
+                2 => __reader.option(&mut __value.id_gt),
+                3 => __reader.option(&mut __value.id_lte),
+                4 => __reader.option(&mut __value.id_lt),
+                5 => __reader.option(&mut __value.created_at_after_or_equal),
+                6 => __reader.option(&mut __value.created_at_after),
+                7 => __reader.option(&mut __value.created_at_before_or_equal),
+                8 => __reader.option(&mut __value.created_at_before),
+                9 => __reader.option(&mut __value.id_around),
+                10 => __reader.option(&mut __value.created_at_around),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4824,6 +4909,7 @@ impl<'de> serde::Deserialize<'de> for MessagePaginationParams {
 }
 
 impl crate::WireObject for MessagePaginationParams {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4841,14 +4927,14 @@ impl __rt::Object for PaginationParams {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.limit),
-                1 => __reader.option(&mut __map, 1, &mut __value.offset),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.limit),
+                1 => __reader.option(&mut __value.offset),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4872,6 +4958,7 @@ impl<'de> serde::Deserialize<'de> for PaginationParams {
 }
 
 impl crate::WireObject for PaginationParams {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4891,16 +4978,16 @@ impl __rt::Object for PendingMessageResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel),
-                2 => __reader.option(&mut __map, 2, &mut __value.message),
-                3 => __reader.option(&mut __map, 3, &mut __value.metadata),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user),
+                1 => __reader.option(&mut __value.channel),
+                2 => __reader.option(&mut __value.message),
+                3 => __reader.option(&mut __value.metadata),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -4926,6 +5013,7 @@ impl<'de> serde::Deserialize<'de> for PendingMessageResponse {
 }
 
 impl crate::WireObject for PendingMessageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -4950,21 +5038,21 @@ impl __rt::Object for ChannelInputRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.team),
-                1 => __reader.option(&mut __map, 1, &mut __value.auto_translation_enabled),
-                2 => __reader.option(&mut __map, 2, &mut __value.auto_translation_language),
-                3 => __reader.option(&mut __map, 3, &mut __value.frozen),
-                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
-                5 => __reader.option(&mut __map, 5, &mut __value.invites),
-                6 => __reader.option(&mut __map, 6, &mut __value.members),
-                7 => __reader.option(&mut __map, 7, &mut __value.config_overrides),
-                8 => __reader.option(&mut __map, 8, &mut __value.created_by),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.team),
+                1 => __reader.option(&mut __value.auto_translation_enabled),
+                2 => __reader.option(&mut __value.auto_translation_language),
+                3 => __reader.option(&mut __value.frozen),
+                4 => __reader.option(&mut __value.disabled),
+                5 => __reader.option(&mut __value.invites),
+                6 => __reader.option(&mut __value.members),
+                7 => __reader.option(&mut __value.config_overrides),
+                8 => __reader.option(&mut __value.created_by),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -4996,10 +5084,12 @@ impl<'de> serde::Deserialize<'de> for ChannelInputRequest {
 }
 
 impl crate::WireObject for ChannelInputRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -5017,14 +5107,14 @@ impl __rt::Object for DeleteChannelsResultResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.status),
-                1 => __reader.option(&mut __map, 1, &mut __value.error),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.status),
+                1 => __reader.option(&mut __value.error),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5048,6 +5138,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsResultResponse {
 }
 
 impl crate::WireObject for DeleteChannelsResultResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5065,14 +5156,14 @@ impl __rt::Object for ChannelBatchMemberRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel_role),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_id),
+                1 => __reader.option(&mut __value.channel_role),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5096,6 +5187,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchMemberRequest {
 }
 
 impl crate::WireObject for ChannelBatchMemberRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5117,18 +5209,18 @@ impl __rt::Object for ChannelDataUpdate {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.frozen),
-                1 => __reader.option(&mut __map, 1, &mut __value.disabled),
-                2 => __reader.option(&mut __map, 2, &mut __value.team),
-                3 => __reader.option(&mut __map, 3, &mut __value.config_overrides),
-                4 => __reader.option(&mut __map, 4, &mut __value.auto_translation_enabled),
-                5 => __reader.option(&mut __map, 5, &mut __value.auto_translation_language),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.frozen),
+                1 => __reader.option(&mut __value.disabled),
+                2 => __reader.option(&mut __value.team),
+                3 => __reader.option(&mut __value.config_overrides),
+                4 => __reader.option(&mut __value.auto_translation_enabled),
+                5 => __reader.option(&mut __value.auto_translation_language),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -5157,10 +5249,12 @@ impl<'de> serde::Deserialize<'de> for ChannelDataUpdate {
 }
 
 impl crate::WireObject for ChannelDataUpdate {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -5180,16 +5274,16 @@ impl __rt::Object for EventRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.parent_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.option(&mut __value.parent_id),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -5216,10 +5310,12 @@ impl<'de> serde::Deserialize<'de> for EventRequest {
 }
 
 impl crate::WireObject for EventRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -5261,38 +5357,38 @@ impl __rt::Object for WsEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.connection_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_type),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_last_message_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.message),
-                7 => __reader.option(&mut __map, 7, &mut __value.message_update),
-                8 => __reader.option(&mut __map, 8, &mut __value.reaction),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.thread_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.thread),
-                12 => __reader.option(&mut __map, 12, &mut __value.member),
-                13 => __reader.option(&mut __map, 13, &mut __value.poll),
-                14 => __reader.option(&mut __map, 14, &mut __value.poll_vote),
-                15 => __reader.option(&mut __map, 15, &mut __value.user),
-                16 => __reader.option(&mut __map, 16, &mut __value.user_id),
-                17 => __reader.option(&mut __map, 17, &mut __value.me),
-                18 => __reader.option(&mut __map, 18, &mut __value.watcher_count),
-                19 => __reader.option(&mut __map, 19, &mut __value.reason),
-                20 => __reader.option(&mut __map, 20, &mut __value.created_by),
-                21 => __reader.option(&mut __map, 21, &mut __value.automoderation),
-                22 => __reader.option(&mut __map, 22, &mut __value.automoderation_scores),
-                23 => __reader.option(&mut __map, 23, &mut __value.parent_id),
-                24 => __reader.option(&mut __map, 24, &mut __value.team),
-                25 => __reader.value(&mut __map, 25, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.option(&mut __value.connection_id),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_id),
+                4 => __reader.option(&mut __value.channel_type),
+                5 => __reader.option(&mut __value.channel_last_message_at),
+                6 => __reader.option(&mut __value.message),
+                7 => __reader.option(&mut __value.message_update),
+                8 => __reader.option(&mut __value.reaction),
+                9 => __reader.option(&mut __value.channel),
+                10 => __reader.option(&mut __value.thread_id),
+                11 => __reader.option(&mut __value.thread),
+                12 => __reader.option(&mut __value.member),
+                13 => __reader.option(&mut __value.poll),
+                14 => __reader.option(&mut __value.poll_vote),
+                15 => __reader.option(&mut __value.user),
+                16 => __reader.option(&mut __value.user_id),
+                17 => __reader.option(&mut __value.me),
+                18 => __reader.option(&mut __value.watcher_count),
+                19 => __reader.option(&mut __value.reason),
+                20 => __reader.option(&mut __value.created_by),
+                21 => __reader.option(&mut __value.automoderation),
+                22 => __reader.option(&mut __value.automoderation_scores),
+                23 => __reader.option(&mut __value.parent_id),
+                24 => __reader.option(&mut __value.team),
+                25 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -5341,10 +5437,12 @@ impl<'de> serde::Deserialize<'de> for WsEvent {
 }
 
 impl crate::WireObject for WsEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -5371,23 +5469,23 @@ impl __rt::Object for MarkReadResponseEvent {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.value(&mut __map, 1, &mut __value.cid),
-                2 => __reader.value(&mut __map, 2, &mut __value.channel_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_last_message_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.team),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                7 => __reader.option(&mut __map, 7, &mut __value.thread),
-                8 => __reader.value(&mut __map, 8, &mut __value.created_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.last_read_message_id),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.value(&mut __value.cid),
+                2 => __reader.value(&mut __value.channel_id),
+                3 => __reader.value(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_last_message_at),
+                5 => __reader.option(&mut __value.team),
+                6 => __reader.option(&mut __value.user),
+                7 => __reader.option(&mut __value.thread),
+                8 => __reader.value(&mut __value.created_at),
+                9 => __reader.option(&mut __value.last_read_message_id),
+                10 => __reader.option(&mut __value.channel),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5420,6 +5518,7 @@ impl<'de> serde::Deserialize<'de> for MarkReadResponseEvent {
 }
 
 impl crate::WireObject for MarkReadResponseEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5437,14 +5536,14 @@ impl __rt::Object for DeliveredMessagePayload {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.cid),
-                1 => __reader.option(&mut __map, 1, &mut __value.id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.cid),
+                1 => __reader.option(&mut __value.id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5468,6 +5567,7 @@ impl<'de> serde::Deserialize<'de> for DeliveredMessagePayload {
 }
 
 impl crate::WireObject for DeliveredMessagePayload {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5486,15 +5586,15 @@ impl __rt::Object for UnreadCountsChannel {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.unread_count),
-                2 => __reader.value(&mut __map, 2, &mut __value.last_read),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_id),
+                1 => __reader.value(&mut __value.unread_count),
+                2 => __reader.value(&mut __value.last_read),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5519,6 +5619,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsChannel {
 }
 
 impl crate::WireObject for UnreadCountsChannel {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5537,15 +5638,15 @@ impl __rt::Object for UnreadCountsChannelType {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_type),
-                1 => __reader.value(&mut __map, 1, &mut __value.channel_count),
-                2 => __reader.value(&mut __map, 2, &mut __value.unread_count),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_type),
+                1 => __reader.value(&mut __value.channel_count),
+                2 => __reader.value(&mut __value.unread_count),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5570,6 +5671,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsChannelType {
 }
 
 impl crate::WireObject for UnreadCountsChannelType {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5589,16 +5691,16 @@ impl __rt::Object for UnreadCountsThread {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.unread_count),
-                1 => __reader.value(&mut __map, 1, &mut __value.last_read),
-                2 => __reader.value(&mut __map, 2, &mut __value.last_read_message_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.parent_message_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.unread_count),
+                1 => __reader.value(&mut __value.last_read),
+                2 => __reader.value(&mut __value.last_read_message_id),
+                3 => __reader.value(&mut __value.parent_message_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5624,6 +5726,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsThread {
 }
 
 impl crate::WireObject for UnreadCountsThread {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5645,18 +5748,18 @@ impl __rt::Object for UnreadCountsResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.total_unread_count),
-                1 => __reader.value(&mut __map, 1, &mut __value.total_unread_threads_count),
-                2 => __reader.option(&mut __map, 2, &mut __value.total_unread_count_by_team),
-                3 => __reader.value(&mut __map, 3, &mut __value.channels),
-                4 => __reader.value(&mut __map, 4, &mut __value.channel_type),
-                5 => __reader.value(&mut __map, 5, &mut __value.threads),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.total_unread_count),
+                1 => __reader.value(&mut __value.total_unread_threads_count),
+                2 => __reader.option(&mut __value.total_unread_count_by_team),
+                3 => __reader.value(&mut __value.channels),
+                4 => __reader.value(&mut __value.channel_type),
+                5 => __reader.value(&mut __value.threads),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5684,6 +5787,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsResponse {
 }
 
 impl crate::WireObject for UnreadCountsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5701,14 +5805,14 @@ impl __rt::Object for FailedChannelUpdates {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.reason),
-                1 => __reader.value(&mut __map, 1, &mut __value.cids),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.reason),
+                1 => __reader.value(&mut __value.cids),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5732,6 +5836,7 @@ impl<'de> serde::Deserialize<'de> for FailedChannelUpdates {
 }
 
 impl crate::WireObject for FailedChannelUpdates {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5763,28 +5868,28 @@ impl __rt::Object for ChannelConfigOverrides {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.typing_events),
-                1 => __reader.option(&mut __map, 1, &mut __value.reactions),
-                2 => __reader.option(&mut __map, 2, &mut __value.replies),
-                3 => __reader.option(&mut __map, 3, &mut __value.quotes),
-                4 => __reader.option(&mut __map, 4, &mut __value.uploads),
-                5 => __reader.option(&mut __map, 5, &mut __value.url_enrichment),
-                6 => __reader.option(&mut __map, 6, &mut __value.max_message_length),
-                7 => __reader.option(&mut __map, 7, &mut __value.blocklist),
-                8 => __reader.option(&mut __map, 8, &mut __value.blocklist_behavior),
-                9 => __reader.option(&mut __map, 9, &mut __value.grants),
-                10 => __reader.option(&mut __map, 10, &mut __value.commands),
-                11 => __reader.option(&mut __map, 11, &mut __value.push_level),
-                12 => __reader.option(&mut __map, 12, &mut __value.chat_preferences),
-                13 => __reader.option(&mut __map, 13, &mut __value.user_message_reminders),
-                14 => __reader.option(&mut __map, 14, &mut __value.shared_locations),
-                15 => __reader.option(&mut __map, 15, &mut __value.count_messages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.typing_events),
+                1 => __reader.option(&mut __value.reactions),
+                2 => __reader.option(&mut __value.replies),
+                3 => __reader.option(&mut __value.quotes),
+                4 => __reader.option(&mut __value.uploads),
+                5 => __reader.option(&mut __value.url_enrichment),
+                6 => __reader.option(&mut __value.max_message_length),
+                7 => __reader.option(&mut __value.blocklist),
+                8 => __reader.option(&mut __value.blocklist_behavior),
+                9 => __reader.option(&mut __value.grants),
+                10 => __reader.option(&mut __value.commands),
+                11 => __reader.option(&mut __value.push_level),
+                12 => __reader.option(&mut __value.chat_preferences),
+                13 => __reader.option(&mut __value.user_message_reminders),
+                14 => __reader.option(&mut __value.shared_locations),
+                15 => __reader.option(&mut __value.count_messages),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5822,6 +5927,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigOverrides {
 }
 
 impl crate::WireObject for ChannelConfigOverrides {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5853,28 +5959,28 @@ impl __rt::Object for ConfigOverridesRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.typing_events),
-                1 => __reader.option(&mut __map, 1, &mut __value.reactions),
-                2 => __reader.option(&mut __map, 2, &mut __value.replies),
-                3 => __reader.option(&mut __map, 3, &mut __value.quotes),
-                4 => __reader.option(&mut __map, 4, &mut __value.uploads),
-                5 => __reader.option(&mut __map, 5, &mut __value.url_enrichment),
-                6 => __reader.option(&mut __map, 6, &mut __value.max_message_length),
-                7 => __reader.option(&mut __map, 7, &mut __value.blocklist),
-                8 => __reader.option(&mut __map, 8, &mut __value.blocklist_behavior),
-                9 => __reader.option(&mut __map, 9, &mut __value.grants),
-                10 => __reader.option(&mut __map, 10, &mut __value.commands),
-                11 => __reader.option(&mut __map, 11, &mut __value.user_message_reminders),
-                12 => __reader.option(&mut __map, 12, &mut __value.shared_locations),
-                13 => __reader.option(&mut __map, 13, &mut __value.count_messages),
-                14 => __reader.option(&mut __map, 14, &mut __value.push_level),
-                15 => __reader.option(&mut __map, 15, &mut __value.chat_preferences),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.typing_events),
+                1 => __reader.option(&mut __value.reactions),
+                2 => __reader.option(&mut __value.replies),
+                3 => __reader.option(&mut __value.quotes),
+                4 => __reader.option(&mut __value.uploads),
+                5 => __reader.option(&mut __value.url_enrichment),
+                6 => __reader.option(&mut __value.max_message_length),
+                7 => __reader.option(&mut __value.blocklist),
+                8 => __reader.option(&mut __value.blocklist_behavior),
+                9 => __reader.option(&mut __value.grants),
+                10 => __reader.option(&mut __value.commands),
+                11 => __reader.option(&mut __value.user_message_reminders),
+                12 => __reader.option(&mut __value.shared_locations),
+                13 => __reader.option(&mut __value.count_messages),
+                14 => __reader.option(&mut __value.push_level),
+                15 => __reader.option(&mut __value.chat_preferences),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -5912,6 +6018,7 @@ impl<'de> serde::Deserialize<'de> for ConfigOverridesRequest {
 }
 
 impl crate::WireObject for ConfigOverridesRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -5948,33 +6055,33 @@ impl __rt::Object for ChannelMemberResponse {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.option(&mut __map, 2, &mut __value.is_moderator),
-                3 => __reader.option(&mut __map, 3, &mut __value.invited),
-                4 => __reader.option(&mut __map, 4, &mut __value.invite_accepted_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.invite_rejected_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.status),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.banned),
-                11 => __reader.option(&mut __map, 11, &mut __value.ban_expires),
-                12 => __reader.value(&mut __map, 12, &mut __value.shadow_banned),
-                13 => __reader.option(&mut __map, 13, &mut __value.pinned_at),
-                14 => __reader.option(&mut __map, 14, &mut __value.archived_at),
-                15 => __reader.option(&mut __map, 15, &mut __value.ban_from_future_channels),
-                16 => __reader.option(&mut __map, 16, &mut __value.future_channel_ban_expires),
-                17 => __reader.option(&mut __map, 17, &mut __value.role),
-                18 => __reader.value(&mut __map, 18, &mut __value.channel_role),
-                19 => __reader.value(&mut __map, 19, &mut __value.notifications_muted),
-                20 => __reader.option(&mut __map, 20, &mut __value.deleted_messages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_id),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.option(&mut __value.is_moderator),
+                3 => __reader.option(&mut __value.invited),
+                4 => __reader.option(&mut __value.invite_accepted_at),
+                5 => __reader.option(&mut __value.invite_rejected_at),
+                6 => __reader.option(&mut __value.status),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.deleted_at),
+                10 => __reader.value(&mut __value.banned),
+                11 => __reader.option(&mut __value.ban_expires),
+                12 => __reader.value(&mut __value.shadow_banned),
+                13 => __reader.option(&mut __value.pinned_at),
+                14 => __reader.option(&mut __value.archived_at),
+                15 => __reader.option(&mut __value.ban_from_future_channels),
+                16 => __reader.option(&mut __value.future_channel_ban_expires),
+                17 => __reader.option(&mut __value.role),
+                18 => __reader.value(&mut __value.channel_role),
+                19 => __reader.value(&mut __value.notifications_muted),
+                20 => __reader.option(&mut __value.deleted_messages),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -6018,10 +6125,12 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberResponse {
 }
 
 impl crate::WireObject for ChannelMemberResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -6064,39 +6173,39 @@ impl __rt::Object for ChannelResponse {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.value(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.last_message_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.value(&mut __map, 5, &mut __value.updated_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.deleted_at),
-                7 => __reader.option(&mut __map, 7, &mut __value.created_by),
-                8 => __reader.value(&mut __map, 8, &mut __value.frozen),
-                9 => __reader.value(&mut __map, 9, &mut __value.disabled),
-                10 => __reader.option(&mut __map, 10, &mut __value.members),
-                11 => __reader.option(&mut __map, 11, &mut __value.member_count),
-                12 => __reader.option(&mut __map, 12, &mut __value.config),
-                13 => __reader.option(&mut __map, 13, &mut __value.muted),
-                14 => __reader.option(&mut __map, 14, &mut __value.mute_expires_at),
-                15 => __reader.option(&mut __map, 15, &mut __value.team),
-                16 => __reader.option(&mut __map, 16, &mut __value.auto_translation_enabled),
-                17 => __reader.option(&mut __map, 17, &mut __value.auto_translation_language),
-                18 => __reader.option(&mut __map, 18, &mut __value.hide_messages_before),
-                19 => __reader.option(&mut __map, 19, &mut __value.cooldown),
-                20 => __reader.option(&mut __map, 20, &mut __value.own_capabilities),
-                21 => __reader.option(&mut __map, 21, &mut __value.hidden),
-                22 => __reader.option(&mut __map, 22, &mut __value.blocked),
-                23 => __reader.option(&mut __map, 23, &mut __value.truncated_at),
-                24 => __reader.option(&mut __map, 24, &mut __value.truncated_by),
-                25 => __reader.option(&mut __map, 25, &mut __value.message_count),
-                26 => __reader.option(&mut __map, 26, &mut __value.filter_tags),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.value(&mut __value.cid),
+                3 => __reader.option(&mut __value.last_message_at),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.value(&mut __value.updated_at),
+                6 => __reader.option(&mut __value.deleted_at),
+                7 => __reader.option(&mut __value.created_by),
+                8 => __reader.value(&mut __value.frozen),
+                9 => __reader.value(&mut __value.disabled),
+                10 => __reader.option(&mut __value.members),
+                11 => __reader.option(&mut __value.member_count),
+                12 => __reader.option(&mut __value.config),
+                13 => __reader.option(&mut __value.muted),
+                14 => __reader.option(&mut __value.mute_expires_at),
+                15 => __reader.option(&mut __value.team),
+                16 => __reader.option(&mut __value.auto_translation_enabled),
+                17 => __reader.option(&mut __value.auto_translation_language),
+                18 => __reader.option(&mut __value.hide_messages_before),
+                19 => __reader.option(&mut __value.cooldown),
+                20 => __reader.option(&mut __value.own_capabilities),
+                21 => __reader.option(&mut __value.hidden),
+                22 => __reader.option(&mut __value.blocked),
+                23 => __reader.option(&mut __value.truncated_at),
+                24 => __reader.option(&mut __value.truncated_by),
+                25 => __reader.option(&mut __value.message_count),
+                26 => __reader.option(&mut __value.filter_tags),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -6146,10 +6255,12 @@ impl<'de> serde::Deserialize<'de> for ChannelResponse {
 }
 
 impl crate::WireObject for ChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -6167,14 +6278,14 @@ impl __rt::Object for ChannelMemberPartialResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_role),
-                1 => __reader.value(&mut __map, 1, &mut __value.notifications_muted),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_role),
+                1 => __reader.value(&mut __value.notifications_muted),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -6199,10 +6310,12 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberPartialResponse {
 }
 
 impl crate::WireObject for ChannelMemberPartialResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -6221,15 +6334,15 @@ impl __rt::Object for ChannelMemberRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.option(&mut __map, 2, &mut __value.channel_role),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_id),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.option(&mut __value.channel_role),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -6255,10 +6368,12 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberRequest {
 }
 
 impl crate::WireObject for ChannelMemberRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -6280,18 +6395,18 @@ impl __rt::Object for ReadStateResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user),
-                1 => __reader.value(&mut __map, 1, &mut __value.last_read),
-                2 => __reader.value(&mut __map, 2, &mut __value.unread_messages),
-                3 => __reader.option(&mut __map, 3, &mut __value.last_read_message_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.last_delivered_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.last_delivered_message_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user),
+                1 => __reader.value(&mut __value.last_read),
+                2 => __reader.value(&mut __value.unread_messages),
+                3 => __reader.option(&mut __value.last_read_message_id),
+                4 => __reader.option(&mut __value.last_delivered_at),
+                5 => __reader.option(&mut __value.last_delivered_message_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -6319,6 +6434,7 @@ impl<'de> serde::Deserialize<'de> for ReadStateResponse {
 }
 
 impl crate::WireObject for ReadStateResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -6339,17 +6455,17 @@ impl __rt::Object for ChannelMute {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel),
-                2 => __reader.option(&mut __map, 2, &mut __value.expires),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user),
+                1 => __reader.option(&mut __value.channel),
+                2 => __reader.option(&mut __value.expires),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -6376,6 +6492,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMute {
 }
 
 impl crate::WireObject for ChannelMute {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -6398,19 +6515,19 @@ impl __rt::Object for UserWatchingStartEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_type),
-                5 => __reader.option(&mut __map, 5, &mut __value.user),
-                6 => __reader.value(&mut __map, 6, &mut __value.watcher_count),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_id),
+                4 => __reader.option(&mut __value.channel_type),
+                5 => __reader.option(&mut __value.user),
+                6 => __reader.value(&mut __value.watcher_count),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -6440,10 +6557,12 @@ impl<'de> serde::Deserialize<'de> for UserWatchingStartEvent {
 }
 
 impl crate::WireObject for UserWatchingStartEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -6466,19 +6585,19 @@ impl __rt::Object for UserWatchingStopEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.user),
-                6 => __reader.value(&mut __map, 6, &mut __value.watcher_count),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                5 => __reader.option(&mut __value.user),
+                6 => __reader.value(&mut __value.watcher_count),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -6508,10 +6627,12 @@ impl<'de> serde::Deserialize<'de> for UserWatchingStopEvent {
 }
 
 impl crate::WireObject for UserWatchingStopEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -6534,19 +6655,19 @@ impl __rt::Object for TypingStartEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                5 => __reader.option(&mut __value.parent_id),
+                6 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -6576,10 +6697,12 @@ impl<'de> serde::Deserialize<'de> for TypingStartEvent {
 }
 
 impl crate::WireObject for TypingStartEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -6602,19 +6725,19 @@ impl __rt::Object for TypingStopEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                5 => __reader.option(&mut __value.parent_id),
+                6 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -6644,10 +6767,12 @@ impl<'de> serde::Deserialize<'de> for TypingStopEvent {
 }
 
 impl crate::WireObject for TypingStopEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }

@@ -19,14 +19,14 @@ impl __rt::Object for ListCommandsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.commands),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.commands),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for ListCommandsResponse {
 }
 
 impl crate::WireObject for ListCommandsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -69,16 +70,16 @@ impl __rt::Object for CreateCommandRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.description),
-                2 => __reader.option(&mut __map, 2, &mut __value.args),
-                3 => __reader.option(&mut __map, 3, &mut __value.set),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.description),
+                2 => __reader.option(&mut __value.args),
+                3 => __reader.option(&mut __value.set),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -104,6 +105,7 @@ impl<'de> serde::Deserialize<'de> for CreateCommandRequest {
 }
 
 impl crate::WireObject for CreateCommandRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -121,14 +123,14 @@ impl __rt::Object for CreateCommandResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.command),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.command),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -152,6 +154,7 @@ impl<'de> serde::Deserialize<'de> for CreateCommandResponse {
 }
 
 impl crate::WireObject for CreateCommandResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -174,19 +177,19 @@ impl __rt::Object for GetCommandResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.updated_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.name),
-                3 => __reader.value(&mut __map, 3, &mut __value.description),
-                4 => __reader.value(&mut __map, 4, &mut __value.args),
-                5 => __reader.value(&mut __map, 5, &mut __value.set),
-                6 => __reader.value(&mut __map, 6, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.created_at),
+                1 => __reader.option(&mut __value.updated_at),
+                2 => __reader.value(&mut __value.name),
+                3 => __reader.value(&mut __value.description),
+                4 => __reader.value(&mut __value.args),
+                5 => __reader.value(&mut __value.set),
+                6 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -215,6 +218,7 @@ impl<'de> serde::Deserialize<'de> for GetCommandResponse {
 }
 
 impl crate::WireObject for GetCommandResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -233,15 +237,15 @@ impl __rt::Object for UpdateCommandRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.description),
-                1 => __reader.option(&mut __map, 1, &mut __value.args),
-                2 => __reader.option(&mut __map, 2, &mut __value.set),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.description),
+                1 => __reader.option(&mut __value.args),
+                2 => __reader.option(&mut __value.set),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -266,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCommandRequest {
 }
 
 impl crate::WireObject for UpdateCommandRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -283,14 +288,14 @@ impl __rt::Object for UpdateCommandResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.command),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.command),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -314,6 +319,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCommandResponse {
 }
 
 impl crate::WireObject for UpdateCommandResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -331,14 +337,14 @@ impl __rt::Object for DeleteCommandResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -362,6 +368,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCommandResponse {
 }
 
 impl crate::WireObject for DeleteCommandResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

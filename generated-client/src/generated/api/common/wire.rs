@@ -18,14 +18,11 @@ impl __rt::Object for Response {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -47,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for Response {
 }
 
 impl crate::WireObject for Response {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -65,15 +63,15 @@ impl __rt::Object for SortParamRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.field),
-                1 => __reader.option(&mut __map, 1, &mut __value.type_),
-                2 => __reader.option(&mut __map, 2, &mut __value.direction),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.field),
+                1 => __reader.option(&mut __value.type_),
+                2 => __reader.option(&mut __value.direction),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -98,6 +96,7 @@ impl<'de> serde::Deserialize<'de> for SortParamRequest {
 }
 
 impl crate::WireObject for SortParamRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -122,21 +121,21 @@ impl __rt::Object for UserRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.image),
-                3 => __reader.option(&mut __map, 3, &mut __value.language),
-                4 => __reader.option(&mut __map, 4, &mut __value.invisible),
-                5 => __reader.option(&mut __map, 5, &mut __value.privacy_settings),
-                6 => __reader.option(&mut __map, 6, &mut __value.role),
-                7 => __reader.option(&mut __map, 7, &mut __value.teams_role),
-                8 => __reader.option(&mut __map, 8, &mut __value.teams),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.option(&mut __value.name),
+                2 => __reader.option(&mut __value.image),
+                3 => __reader.option(&mut __value.language),
+                4 => __reader.option(&mut __value.invisible),
+                5 => __reader.option(&mut __value.privacy_settings),
+                6 => __reader.option(&mut __value.role),
+                7 => __reader.option(&mut __value.teams_role),
+                8 => __reader.option(&mut __value.teams),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -168,10 +167,12 @@ impl<'de> serde::Deserialize<'de> for UserRequest {
 }
 
 impl crate::WireObject for UserRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -211,36 +212,36 @@ impl __rt::Object for UserResponse {
         required: 11,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.image),
-                3 => __reader.value(&mut __map, 3, &mut __value.language),
-                4 => __reader.value(&mut __map, 4, &mut __value.role),
-                5 => __reader.value(&mut __map, 5, &mut __value.teams),
-                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.banned),
-                11 => __reader.value(&mut __map, 11, &mut __value.online),
-                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
-                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
-                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
-                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
-                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
-                17 => __reader.value(&mut __map, 17, &mut __value.shadow_banned),
-                18 => __reader.option(&mut __map, 18, &mut __value.bypass_moderation),
-                19 => __reader.option(&mut __map, 19, &mut __value.ban_expires),
-                20 => __reader.option(&mut __map, 20, &mut __value.push_notifications),
-                21 => __reader.option(&mut __map, 21, &mut __value.privacy_settings),
-                22 => __reader.option(&mut __map, 22, &mut __value.devices),
-                23 => __reader.value(&mut __map, 23, &mut __value.invisible),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.option(&mut __value.name),
+                2 => __reader.option(&mut __value.image),
+                3 => __reader.value(&mut __value.language),
+                4 => __reader.value(&mut __value.role),
+                5 => __reader.value(&mut __value.teams),
+                6 => __reader.option(&mut __value.teams_role),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.deleted_at),
+                10 => __reader.value(&mut __value.banned),
+                11 => __reader.value(&mut __value.online),
+                12 => __reader.option(&mut __value.last_active),
+                13 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __value.deactivated_at),
+                15 => __reader.value(&mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __value.avg_response_time),
+                17 => __reader.value(&mut __value.shadow_banned),
+                18 => __reader.option(&mut __value.bypass_moderation),
+                19 => __reader.option(&mut __value.ban_expires),
+                20 => __reader.option(&mut __value.push_notifications),
+                21 => __reader.option(&mut __value.privacy_settings),
+                22 => __reader.option(&mut __value.devices),
+                23 => __reader.value(&mut __value.invisible),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -287,10 +288,12 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
 }
 
 impl crate::WireObject for UserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -323,29 +326,29 @@ impl __rt::Object for UserResponseCommonFields {
         required: 9,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.image),
-                3 => __reader.value(&mut __map, 3, &mut __value.language),
-                4 => __reader.value(&mut __map, 4, &mut __value.role),
-                5 => __reader.value(&mut __map, 5, &mut __value.teams),
-                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.banned),
-                11 => __reader.value(&mut __map, 11, &mut __value.online),
-                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
-                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
-                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
-                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
-                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.option(&mut __value.name),
+                2 => __reader.option(&mut __value.image),
+                3 => __reader.value(&mut __value.language),
+                4 => __reader.value(&mut __value.role),
+                5 => __reader.value(&mut __value.teams),
+                6 => __reader.option(&mut __value.teams_role),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.deleted_at),
+                10 => __reader.value(&mut __value.banned),
+                11 => __reader.value(&mut __value.online),
+                12 => __reader.option(&mut __value.last_active),
+                13 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __value.deactivated_at),
+                15 => __reader.value(&mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __value.avg_response_time),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -385,10 +388,12 @@ impl<'de> serde::Deserialize<'de> for UserResponseCommonFields {
 }
 
 impl crate::WireObject for UserResponseCommonFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -407,15 +412,15 @@ impl __rt::Object for PrivacySettingsResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.typing_indicators),
-                1 => __reader.option(&mut __map, 1, &mut __value.read_receipts),
-                2 => __reader.option(&mut __map, 2, &mut __value.delivery_receipts),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.typing_indicators),
+                1 => __reader.option(&mut __value.read_receipts),
+                2 => __reader.option(&mut __value.delivery_receipts),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -440,6 +445,7 @@ impl<'de> serde::Deserialize<'de> for PrivacySettingsResponse {
 }
 
 impl crate::WireObject for PrivacySettingsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -456,14 +462,11 @@ impl __rt::Object for DeliveryReceiptsResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.enabled);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -485,6 +488,7 @@ impl<'de> serde::Deserialize<'de> for DeliveryReceiptsResponse {
 }
 
 impl crate::WireObject for DeliveryReceiptsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -501,14 +505,11 @@ impl __rt::Object for ReadReceiptsResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.enabled);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -530,6 +531,7 @@ impl<'de> serde::Deserialize<'de> for ReadReceiptsResponse {
 }
 
 impl crate::WireObject for ReadReceiptsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -546,14 +548,11 @@ impl __rt::Object for TypingIndicatorsResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.enabled);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -575,6 +574,7 @@ impl<'de> serde::Deserialize<'de> for TypingIndicatorsResponse {
 }
 
 impl crate::WireObject for TypingIndicatorsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -599,21 +599,21 @@ impl __rt::Object for DeviceResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.push_provider),
-                1 => __reader.option(&mut __map, 1, &mut __value.push_provider_name),
-                2 => __reader.value(&mut __map, 2, &mut __value.id),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
-                5 => __reader.option(&mut __map, 5, &mut __value.disabled_reason),
-                6 => __reader.option(&mut __map, 6, &mut __value.voip),
-                7 => __reader.option(&mut __map, 7, &mut __value.hardware_id),
-                8 => __reader.value(&mut __map, 8, &mut __value.user_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.push_provider),
+                1 => __reader.option(&mut __value.push_provider_name),
+                2 => __reader.value(&mut __value.id),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.option(&mut __value.disabled),
+                5 => __reader.option(&mut __value.disabled_reason),
+                6 => __reader.option(&mut __value.voip),
+                7 => __reader.option(&mut __value.hardware_id),
+                8 => __reader.value(&mut __value.user_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -644,6 +644,7 @@ impl<'de> serde::Deserialize<'de> for DeviceResponse {
 }
 
 impl crate::WireObject for DeviceResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -661,14 +662,14 @@ impl __rt::Object for PushNotificationSettingsResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.disabled),
-                1 => __reader.option(&mut __map, 1, &mut __value.disabled_until),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.disabled),
+                1 => __reader.option(&mut __value.disabled_until),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -692,6 +693,7 @@ impl<'de> serde::Deserialize<'de> for PushNotificationSettingsResponse {
 }
 
 impl crate::WireObject for PushNotificationSettingsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

@@ -19,14 +19,14 @@ impl __rt::Object for GetDraftResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.draft),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.draft),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for GetDraftResponse {
 }
 
 impl crate::WireObject for GetDraftResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -66,14 +67,11 @@ impl __rt::Object for CreateDraftRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.message);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -95,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for CreateDraftRequest {
 }
 
 impl crate::WireObject for CreateDraftRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -112,14 +111,14 @@ impl __rt::Object for CreateDraftResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.draft),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.draft),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -143,6 +142,7 @@ impl<'de> serde::Deserialize<'de> for CreateDraftResponse {
 }
 
 impl crate::WireObject for CreateDraftResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -165,19 +165,19 @@ impl __rt::Object for QueryDraftsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                4 => __reader.option(&mut __map, 4, &mut __value.limit),
-                5 => __reader.option(&mut __map, 5, &mut __value.next),
-                6 => __reader.option(&mut __map, 6, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                4 => __reader.option(&mut __value.limit),
+                5 => __reader.option(&mut __value.next),
+                6 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -206,6 +206,7 @@ impl<'de> serde::Deserialize<'de> for QueryDraftsRequest {
 }
 
 impl crate::WireObject for QueryDraftsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -225,16 +226,16 @@ impl __rt::Object for QueryDraftsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.drafts),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.drafts),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -260,6 +261,7 @@ impl<'de> serde::Deserialize<'de> for QueryDraftsResponse {
 }
 
 impl crate::WireObject for QueryDraftsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -282,19 +284,19 @@ impl __rt::Object for DraftResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.value(&mut __map, 1, &mut __value.channel_cid),
-                2 => __reader.option(&mut __map, 2, &mut __value.channel),
-                3 => __reader.option(&mut __map, 3, &mut __value.parent_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.parent_message),
-                5 => __reader.option(&mut __map, 5, &mut __value.quoted_message),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.value(&mut __value.channel_cid),
+                2 => __reader.option(&mut __value.channel),
+                3 => __reader.option(&mut __value.parent_id),
+                4 => __reader.option(&mut __value.parent_message),
+                5 => __reader.option(&mut __value.quoted_message),
+                6 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -323,6 +325,7 @@ impl<'de> serde::Deserialize<'de> for DraftResponse {
 }
 
 impl crate::WireObject for DraftResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -350,24 +353,24 @@ impl __rt::Object for DraftPayloadResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.text),
-                2 => __reader.option(&mut __map, 2, &mut __value.mml),
-                3 => __reader.option(&mut __map, 3, &mut __value.attachments),
-                4 => __reader.option(&mut __map, 4, &mut __value.parent_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.show_in_channel),
-                6 => __reader.option(&mut __map, 6, &mut __value.mentioned_users),
-                7 => __reader.option(&mut __map, 7, &mut __value.quoted_message_id),
-                8 => __reader.option(&mut __map, 8, &mut __value.html),
-                9 => __reader.option(&mut __map, 9, &mut __value.type_),
-                10 => __reader.option(&mut __map, 10, &mut __value.silent),
-                11 => __reader.option(&mut __map, 11, &mut __value.poll_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.text),
+                2 => __reader.option(&mut __value.mml),
+                3 => __reader.option(&mut __value.attachments),
+                4 => __reader.option(&mut __value.parent_id),
+                5 => __reader.option(&mut __value.show_in_channel),
+                6 => __reader.option(&mut __value.mentioned_users),
+                7 => __reader.option(&mut __value.quoted_message_id),
+                8 => __reader.option(&mut __value.html),
+                9 => __reader.option(&mut __value.type_),
+                10 => __reader.option(&mut __value.silent),
+                11 => __reader.option(&mut __value.poll_id),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -402,10 +405,12 @@ impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
 }
 
 impl crate::WireObject for DraftPayloadResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -426,17 +431,17 @@ impl __rt::Object for DraftDeletedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.parent_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.draft),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.parent_id),
+                4 => __reader.option(&mut __value.draft),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -464,10 +469,12 @@ impl<'de> serde::Deserialize<'de> for DraftDeletedEvent {
 }
 
 impl crate::WireObject for DraftDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -488,17 +495,17 @@ impl __rt::Object for DraftUpdatedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.parent_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.draft),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.parent_id),
+                4 => __reader.option(&mut __value.draft),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -526,10 +533,12 @@ impl<'de> serde::Deserialize<'de> for DraftUpdatedEvent {
 }
 
 impl crate::WireObject for DraftUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }

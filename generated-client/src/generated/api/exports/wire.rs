@@ -25,20 +25,20 @@ impl __rt::Object for ExportChannelsRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.version),
-                1 => __reader.value(&mut __map, 1, &mut __value.channels),
-                2 => __reader.option(&mut __map, 2, &mut __value.clear_deleted_message_text),
-                3 => __reader.option(&mut __map, 3, &mut __value.include_truncated_messages),
-                4 => __reader.option(&mut __map, 4, &mut __value.include_soft_deleted_channels),
-                5 => __reader.option(&mut __map, 5, &mut __value.export_users),
-                6 => __reader.option(&mut __map, 6, &mut __value.format),
-                7 => __reader.option(&mut __map, 7, &mut __value.include_fields),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.version),
+                1 => __reader.value(&mut __value.channels),
+                2 => __reader.option(&mut __value.clear_deleted_message_text),
+                3 => __reader.option(&mut __value.include_truncated_messages),
+                4 => __reader.option(&mut __value.include_soft_deleted_channels),
+                5 => __reader.option(&mut __value.export_users),
+                6 => __reader.option(&mut __value.format),
+                7 => __reader.option(&mut __value.include_fields),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -68,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for ExportChannelsRequest {
 }
 
 impl crate::WireObject for ExportChannelsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -85,14 +86,14 @@ impl __rt::Object for ExportChannelsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.task_id),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -116,6 +117,7 @@ impl<'de> serde::Deserialize<'de> for ExportChannelsResponse {
 }
 
 impl crate::WireObject for ExportChannelsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -132,14 +134,11 @@ impl __rt::Object for ExportUsersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.user_ids);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -161,6 +160,7 @@ impl<'de> serde::Deserialize<'de> for ExportUsersRequest {
 }
 
 impl crate::WireObject for ExportUsersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -178,14 +178,14 @@ impl __rt::Object for ExportUsersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.task_id),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -209,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for ExportUsersResponse {
 }
 
 impl crate::WireObject for ExportUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -228,16 +229,16 @@ impl __rt::Object for ExportUserResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user),
-                1 => __reader.option(&mut __map, 1, &mut __value.messages),
-                2 => __reader.option(&mut __map, 2, &mut __value.reactions),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user),
+                1 => __reader.option(&mut __value.messages),
+                2 => __reader.option(&mut __value.reactions),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -263,6 +264,7 @@ impl<'de> serde::Deserialize<'de> for ExportUserResponse {
 }
 
 impl crate::WireObject for ExportUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -285,19 +287,19 @@ impl __rt::Object for GetTaskResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.status),
-                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.result),
-                5 => __reader.option(&mut __map, 5, &mut __value.error),
-                6 => __reader.value(&mut __map, 6, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.task_id),
+                1 => __reader.value(&mut __value.status),
+                2 => __reader.value(&mut __value.created_at),
+                3 => __reader.value(&mut __value.updated_at),
+                4 => __reader.option(&mut __value.result),
+                5 => __reader.option(&mut __value.error),
+                6 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -326,6 +328,7 @@ impl<'de> serde::Deserialize<'de> for GetTaskResponse {
 }
 
 impl crate::WireObject for GetTaskResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -347,18 +350,18 @@ impl __rt::Object for AsyncBulkImageModerationEvent {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.url),
-                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.url),
+                1 => __reader.value(&mut __value.task_id),
+                2 => __reader.value(&mut __value.started_at),
+                3 => __reader.value(&mut __value.finished_at),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -387,10 +390,12 @@ impl<'de> serde::Deserialize<'de> for AsyncBulkImageModerationEvent {
 }
 
 impl crate::WireObject for AsyncBulkImageModerationEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -412,18 +417,18 @@ impl __rt::Object for AsyncExportChannelsEvent {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.url),
-                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.url),
+                1 => __reader.value(&mut __value.task_id),
+                2 => __reader.value(&mut __value.started_at),
+                3 => __reader.value(&mut __value.finished_at),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -452,10 +457,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportChannelsEvent {
 }
 
 impl crate::WireObject for AsyncExportChannelsEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -477,18 +484,18 @@ impl __rt::Object for AsyncExportErrorEvent {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.error),
-                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.error),
+                1 => __reader.value(&mut __value.task_id),
+                2 => __reader.value(&mut __value.started_at),
+                3 => __reader.value(&mut __value.finished_at),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -517,10 +524,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportErrorEvent {
 }
 
 impl crate::WireObject for AsyncExportErrorEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -542,18 +551,18 @@ impl __rt::Object for AsyncExportModerationLogsEvent {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.url),
-                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.url),
+                1 => __reader.value(&mut __value.task_id),
+                2 => __reader.value(&mut __value.started_at),
+                3 => __reader.value(&mut __value.finished_at),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -582,10 +591,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportModerationLogsEvent {
 }
 
 impl crate::WireObject for AsyncExportModerationLogsEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -607,18 +618,18 @@ impl __rt::Object for AsyncExportReviewQueueEvent {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.url),
-                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.url),
+                1 => __reader.value(&mut __value.task_id),
+                2 => __reader.value(&mut __value.started_at),
+                3 => __reader.value(&mut __value.finished_at),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -647,10 +658,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportReviewQueueEvent {
 }
 
 impl crate::WireObject for AsyncExportReviewQueueEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -672,18 +685,18 @@ impl __rt::Object for AsyncExportUsersEvent {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.url),
-                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.url),
+                1 => __reader.value(&mut __value.task_id),
+                2 => __reader.value(&mut __value.started_at),
+                3 => __reader.value(&mut __value.finished_at),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -712,10 +725,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportUsersEvent {
 }
 
 impl crate::WireObject for AsyncExportUsersEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -736,17 +751,17 @@ impl __rt::Object for ChannelExport {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.id),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.messages_since),
-                4 => __reader.option(&mut __map, 4, &mut __value.messages_until),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.type_),
+                1 => __reader.option(&mut __value.id),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.messages_since),
+                4 => __reader.option(&mut __value.messages_until),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -773,6 +788,7 @@ impl<'de> serde::Deserialize<'de> for ChannelExport {
 }
 
 impl crate::WireObject for ChannelExport {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -792,16 +808,16 @@ impl __rt::Object for ErrorResult {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.value(&mut __map, 1, &mut __value.description),
-                2 => __reader.option(&mut __map, 2, &mut __value.stacktrace),
-                3 => __reader.option(&mut __map, 3, &mut __value.version),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.value(&mut __value.description),
+                2 => __reader.option(&mut __value.stacktrace),
+                3 => __reader.option(&mut __value.version),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -827,6 +843,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResult {
 }
 
 impl crate::WireObject for ErrorResult {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -849,19 +866,19 @@ impl __rt::Object for GetExportChannelsStatusResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.status),
-                2 => __reader.option(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.option(&mut __map, 3, &mut __value.updated_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.result),
-                5 => __reader.option(&mut __map, 5, &mut __value.error),
-                6 => __reader.value(&mut __map, 6, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.task_id),
+                1 => __reader.value(&mut __value.status),
+                2 => __reader.option(&mut __value.created_at),
+                3 => __reader.option(&mut __value.updated_at),
+                4 => __reader.option(&mut __value.result),
+                5 => __reader.option(&mut __value.error),
+                6 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -890,6 +907,7 @@ impl<'de> serde::Deserialize<'de> for GetExportChannelsStatusResponse {
 }
 
 impl crate::WireObject for GetExportChannelsStatusResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

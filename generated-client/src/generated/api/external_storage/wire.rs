@@ -19,14 +19,14 @@ impl __rt::Object for ListExternalStorageResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.value(&mut __map, 1, &mut __value.external_storages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.value(&mut __value.external_storages),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for ListExternalStorageResponse {
 }
 
 impl crate::WireObject for ListExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -72,19 +73,19 @@ impl __rt::Object for CreateExternalStorageRequest {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.storage_type),
-                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
-                3 => __reader.option(&mut __map, 3, &mut __value.path),
-                4 => __reader.option(&mut __map, 4, &mut __value.aws_s3),
-                5 => __reader.option(&mut __map, 5, &mut __value.gcs_credentials),
-                6 => __reader.option(&mut __map, 6, &mut __value.azure_blob),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.storage_type),
+                2 => __reader.value(&mut __value.bucket),
+                3 => __reader.option(&mut __value.path),
+                4 => __reader.option(&mut __value.aws_s3),
+                5 => __reader.option(&mut __value.gcs_credentials),
+                6 => __reader.option(&mut __value.azure_blob),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -113,6 +114,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequest {
 }
 
 impl crate::WireObject for CreateExternalStorageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -129,14 +131,11 @@ impl __rt::Object for CreateExternalStorageResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -158,6 +157,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalStorageResponse {
 }
 
 impl crate::WireObject for CreateExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -179,18 +179,18 @@ impl __rt::Object for UpdateExternalStorageRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.storage_type),
-                1 => __reader.value(&mut __map, 1, &mut __value.bucket),
-                2 => __reader.option(&mut __map, 2, &mut __value.path),
-                3 => __reader.option(&mut __map, 3, &mut __value.aws_s3),
-                4 => __reader.option(&mut __map, 4, &mut __value.gcs_credentials),
-                5 => __reader.option(&mut __map, 5, &mut __value.azure_blob),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.storage_type),
+                1 => __reader.value(&mut __value.bucket),
+                2 => __reader.option(&mut __value.path),
+                3 => __reader.option(&mut __value.aws_s3),
+                4 => __reader.option(&mut __value.gcs_credentials),
+                5 => __reader.option(&mut __value.azure_blob),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -218,6 +218,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequest {
 }
 
 impl crate::WireObject for UpdateExternalStorageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -238,17 +239,17 @@ impl __rt::Object for UpdateExternalStorageResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
-                3 => __reader.value(&mut __map, 3, &mut __value.path),
-                4 => __reader.value(&mut __map, 4, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.value(&mut __value.bucket),
+                3 => __reader.value(&mut __value.path),
+                4 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -275,6 +276,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponse {
 }
 
 impl crate::WireObject for UpdateExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -292,14 +294,14 @@ impl __rt::Object for CheckExternalStorageResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.value(&mut __map, 1, &mut __value.file_url),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.value(&mut __value.file_url),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -323,6 +325,7 @@ impl<'de> serde::Deserialize<'de> for CheckExternalStorageResponse {
 }
 
 impl crate::WireObject for CheckExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -342,16 +345,16 @@ impl __rt::Object for ExternalStorageResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
-                3 => __reader.value(&mut __map, 3, &mut __value.path),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.value(&mut __value.bucket),
+                3 => __reader.value(&mut __value.path),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -377,6 +380,7 @@ impl<'de> serde::Deserialize<'de> for ExternalStorageResponse {
 }
 
 impl crate::WireObject for ExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -396,16 +400,16 @@ impl __rt::Object for S3Request {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.s3_region),
-                1 => __reader.option(&mut __map, 1, &mut __value.s3_api_key),
-                2 => __reader.option(&mut __map, 2, &mut __value.s3_secret),
-                3 => __reader.option(&mut __map, 3, &mut __value.s3_custom_endpoint_url),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.s3_region),
+                1 => __reader.option(&mut __value.s3_api_key),
+                2 => __reader.option(&mut __value.s3_secret),
+                3 => __reader.option(&mut __value.s3_custom_endpoint_url),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -431,6 +435,7 @@ impl<'de> serde::Deserialize<'de> for S3Request {
 }
 
 impl crate::WireObject for S3Request {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -450,16 +455,16 @@ impl __rt::Object for AzureRequest {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.abs_account_name),
-                1 => __reader.value(&mut __map, 1, &mut __value.abs_tenant_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.abs_client_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.abs_client_secret),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.abs_account_name),
+                1 => __reader.value(&mut __value.abs_tenant_id),
+                2 => __reader.value(&mut __value.abs_client_id),
+                3 => __reader.value(&mut __value.abs_client_secret),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -485,6 +490,7 @@ impl<'de> serde::Deserialize<'de> for AzureRequest {
 }
 
 impl crate::WireObject for AzureRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -501,14 +507,11 @@ impl __rt::Object for DeleteExternalStorageResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -530,6 +533,7 @@ impl<'de> serde::Deserialize<'de> for DeleteExternalStorageResponse {
 }
 
 impl crate::WireObject for DeleteExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

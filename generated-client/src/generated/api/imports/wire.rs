@@ -18,14 +18,11 @@ impl __rt::Object for CreateImportUrlRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filename),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.filename);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -47,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportUrlRequest {
 }
 
 impl crate::WireObject for CreateImportUrlRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -65,15 +63,15 @@ impl __rt::Object for CreateImportUrlResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.path),
-                1 => __reader.value(&mut __map, 1, &mut __value.upload_url),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.path),
+                1 => __reader.value(&mut __value.upload_url),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -98,6 +96,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportUrlResponse {
 }
 
 impl crate::WireObject for CreateImportUrlResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -115,14 +114,14 @@ impl __rt::Object for ListImportsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.import_tasks),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.import_tasks),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -146,6 +145,7 @@ impl<'de> serde::Deserialize<'de> for ListImportsResponse {
 }
 
 impl crate::WireObject for ListImportsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -164,15 +164,15 @@ impl __rt::Object for CreateImportRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.path),
-                1 => __reader.value(&mut __map, 1, &mut __value.mode),
-                2 => __reader.option(&mut __map, 2, &mut __value.merge_custom),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.path),
+                1 => __reader.value(&mut __value.mode),
+                2 => __reader.option(&mut __value.merge_custom),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -197,6 +197,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportRequest {
 }
 
 impl crate::WireObject for CreateImportRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -214,14 +215,14 @@ impl __rt::Object for CreateImportResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.import_task),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.import_task),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -245,6 +246,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportResponse {
 }
 
 impl crate::WireObject for CreateImportResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -262,14 +264,14 @@ impl __rt::Object for GetImportResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.import_task),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.import_task),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -293,6 +295,7 @@ impl<'de> serde::Deserialize<'de> for GetImportResponse {
 }
 
 impl crate::WireObject for GetImportResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -312,16 +315,16 @@ impl __rt::Object for ListImportV2TasksResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.import_tasks),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                2 => __reader.option(&mut __map, 2, &mut __value.next),
-                3 => __reader.option(&mut __map, 3, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.import_tasks),
+                1 => __reader.value(&mut __value.duration),
+                2 => __reader.option(&mut __value.next),
+                3 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -347,6 +350,7 @@ impl<'de> serde::Deserialize<'de> for ListImportV2TasksResponse {
 }
 
 impl crate::WireObject for ListImportV2TasksResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -366,16 +370,16 @@ impl __rt::Object for CreateImportV2TaskRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.product),
-                1 => __reader.value(&mut __map, 1, &mut __value.settings),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.product),
+                1 => __reader.value(&mut __value.settings),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -401,6 +405,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportV2TaskRequest {
 }
 
 impl crate::WireObject for CreateImportV2TaskRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -424,20 +429,20 @@ impl __rt::Object for CreateImportV2TaskResponse {
         required: 8,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.app_pk),
-                2 => __reader.value(&mut __map, 2, &mut __value.product),
-                3 => __reader.value(&mut __map, 3, &mut __value.state),
-                4 => __reader.value(&mut __map, 4, &mut __value.settings),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
-                6 => __reader.value(&mut __map, 6, &mut __value.updated_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.app_pk),
+                2 => __reader.value(&mut __value.product),
+                3 => __reader.value(&mut __value.state),
+                4 => __reader.value(&mut __value.settings),
+                5 => __reader.value(&mut __value.created_at),
+                6 => __reader.value(&mut __value.updated_at),
+                7 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -467,6 +472,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportV2TaskResponse {
 }
 
 impl crate::WireObject for CreateImportV2TaskResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -491,21 +497,21 @@ impl __rt::Object for GetImportV2TaskResponse {
         required: 8,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.app_pk),
-                2 => __reader.value(&mut __map, 2, &mut __value.product),
-                3 => __reader.value(&mut __map, 3, &mut __value.state),
-                4 => __reader.value(&mut __map, 4, &mut __value.settings),
-                5 => __reader.option(&mut __map, 5, &mut __value.result),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.app_pk),
+                2 => __reader.value(&mut __value.product),
+                3 => __reader.value(&mut __value.state),
+                4 => __reader.value(&mut __value.settings),
+                5 => __reader.option(&mut __value.result),
+                6 => __reader.value(&mut __value.created_at),
+                7 => __reader.value(&mut __value.updated_at),
+                8 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -536,6 +542,7 @@ impl<'de> serde::Deserialize<'de> for GetImportV2TaskResponse {
 }
 
 impl crate::WireObject for GetImportV2TaskResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -552,14 +559,11 @@ impl __rt::Object for DeleteImportV2TaskResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -581,6 +585,7 @@ impl<'de> serde::Deserialize<'de> for DeleteImportV2TaskResponse {
 }
 
 impl crate::WireObject for DeleteImportV2TaskResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -597,14 +602,11 @@ impl __rt::Object for CancelImportV2TaskResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -626,6 +628,7 @@ impl<'de> serde::Deserialize<'de> for CancelImportV2TaskResponse {
 }
 
 impl crate::WireObject for CancelImportV2TaskResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -647,18 +650,18 @@ impl __rt::Object for GetExternalStorageResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.aws_s3),
-                2 => __reader.option(&mut __map, 2, &mut __value.gcs),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
-                5 => __reader.value(&mut __map, 5, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.option(&mut __value.aws_s3),
+                2 => __reader.option(&mut __value.gcs),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.value(&mut __value.updated_at),
+                5 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -686,6 +689,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageResponse {
 }
 
 impl crate::WireObject for GetExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -704,15 +708,15 @@ impl __rt::Object for UpsertExternalStorageRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.aws_s3),
-                2 => __reader.option(&mut __map, 2, &mut __value.gcs),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.option(&mut __value.aws_s3),
+                2 => __reader.option(&mut __value.gcs),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -737,6 +741,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequest {
 }
 
 impl crate::WireObject for UpsertExternalStorageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -753,14 +758,11 @@ impl __rt::Object for UpsertExternalStorageResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -782,6 +784,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageResponse {
 }
 
 impl crate::WireObject for UpsertExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -798,14 +801,11 @@ impl __rt::Object for ValidateExternalStorageResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -827,6 +827,7 @@ impl<'de> serde::Deserialize<'de> for ValidateExternalStorageResponse {
 }
 
 impl crate::WireObject for ValidateExternalStorageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -850,20 +851,20 @@ impl __rt::Object for ImportTask {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.path),
-                2 => __reader.value(&mut __map, 2, &mut __value.mode),
-                3 => __reader.option(&mut __map, 3, &mut __value.size),
-                4 => __reader.value(&mut __map, 4, &mut __value.state),
-                5 => __reader.value(&mut __map, 5, &mut __value.history),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.path),
+                2 => __reader.value(&mut __value.mode),
+                3 => __reader.option(&mut __value.size),
+                4 => __reader.value(&mut __value.state),
+                5 => __reader.value(&mut __value.history),
+                6 => __reader.value(&mut __value.created_at),
+                7 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -893,6 +894,7 @@ impl<'de> serde::Deserialize<'de> for ImportTask {
 }
 
 impl crate::WireObject for ImportTask {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -916,20 +918,20 @@ impl __rt::Object for ImportV2TaskItem {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.app_pk),
-                2 => __reader.value(&mut __map, 2, &mut __value.product),
-                3 => __reader.value(&mut __map, 3, &mut __value.state),
-                4 => __reader.value(&mut __map, 4, &mut __value.settings),
-                5 => __reader.option(&mut __map, 5, &mut __value.result),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.app_pk),
+                2 => __reader.value(&mut __value.product),
+                3 => __reader.value(&mut __value.state),
+                4 => __reader.value(&mut __value.settings),
+                5 => __reader.option(&mut __value.result),
+                6 => __reader.value(&mut __value.created_at),
+                7 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -959,6 +961,7 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskItem {
 }
 
 impl crate::WireObject for ImportV2TaskItem {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -980,18 +983,18 @@ impl __rt::Object for ImportV2TaskSettings {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.s3),
-                1 => __reader.option(&mut __map, 1, &mut __value.mode),
-                2 => __reader.option(&mut __map, 2, &mut __value.path),
-                3 => __reader.option(&mut __map, 3, &mut __value.skip_references_check),
-                4 => __reader.option(&mut __map, 4, &mut __value.merge_custom),
-                5 => __reader.option(&mut __map, 5, &mut __value.use_import_time_as_op_time),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.s3),
+                1 => __reader.option(&mut __value.mode),
+                2 => __reader.option(&mut __value.path),
+                3 => __reader.option(&mut __value.skip_references_check),
+                4 => __reader.option(&mut __value.merge_custom),
+                5 => __reader.option(&mut __value.use_import_time_as_op_time),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1019,6 +1022,7 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskSettings {
 }
 
 impl crate::WireObject for ImportV2TaskSettings {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1038,16 +1042,16 @@ impl __rt::Object for GetExternalStorageAwss3Response {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.role_arn),
-                1 => __reader.value(&mut __map, 1, &mut __value.bucket),
-                2 => __reader.value(&mut __map, 2, &mut __value.region),
-                3 => __reader.option(&mut __map, 3, &mut __value.path_prefix),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.role_arn),
+                1 => __reader.value(&mut __value.bucket),
+                2 => __reader.value(&mut __value.region),
+                3 => __reader.option(&mut __value.path_prefix),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1073,6 +1077,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageAwss3Response {
 }
 
 impl crate::WireObject for GetExternalStorageAwss3Response {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1091,15 +1096,15 @@ impl __rt::Object for GetExternalStorageGcsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.bucket),
-                1 => __reader.option(&mut __map, 1, &mut __value.path_prefix),
-                2 => __reader.value(&mut __map, 2, &mut __value.credentials_set),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.bucket),
+                1 => __reader.option(&mut __value.path_prefix),
+                2 => __reader.value(&mut __value.credentials_set),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1124,6 +1129,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageGcsResponse {
 }
 
 impl crate::WireObject for GetExternalStorageGcsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1143,16 +1149,16 @@ impl __rt::Object for UpsertExternalStorageAwss3Request {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.role_arn),
-                1 => __reader.value(&mut __map, 1, &mut __value.bucket),
-                2 => __reader.value(&mut __map, 2, &mut __value.region),
-                3 => __reader.option(&mut __map, 3, &mut __value.path_prefix),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.role_arn),
+                1 => __reader.value(&mut __value.bucket),
+                2 => __reader.value(&mut __value.region),
+                3 => __reader.option(&mut __value.path_prefix),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1178,6 +1184,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageAwss3Request {
 }
 
 impl crate::WireObject for UpsertExternalStorageAwss3Request {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1196,15 +1203,15 @@ impl __rt::Object for UpsertExternalStorageGcsRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.bucket),
-                1 => __reader.value(&mut __map, 1, &mut __value.credentials),
-                2 => __reader.option(&mut __map, 2, &mut __value.path_prefix),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.bucket),
+                1 => __reader.value(&mut __value.credentials),
+                2 => __reader.option(&mut __value.path_prefix),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1229,6 +1236,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageGcsRequest {
 }
 
 impl crate::WireObject for UpsertExternalStorageGcsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1247,15 +1255,15 @@ impl __rt::Object for ImportTaskHistory {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.value(&mut __map, 1, &mut __value.prev_state),
-                2 => __reader.value(&mut __map, 2, &mut __value.next_state),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.value(&mut __value.prev_state),
+                2 => __reader.value(&mut __value.next_state),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1280,6 +1288,7 @@ impl<'de> serde::Deserialize<'de> for ImportTaskHistory {
 }
 
 impl crate::WireObject for ImportTaskHistory {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1298,15 +1307,15 @@ impl __rt::Object for ImportV2TaskSettingsS3 {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.region),
-                1 => __reader.option(&mut __map, 1, &mut __value.bucket),
-                2 => __reader.option(&mut __map, 2, &mut __value.dir),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.region),
+                1 => __reader.option(&mut __value.bucket),
+                2 => __reader.option(&mut __value.dir),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1331,6 +1340,7 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskSettingsS3 {
 }
 
 impl crate::WireObject for ImportV2TaskSettingsS3 {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1345,11 +1355,10 @@ impl __rt::Object for CancelImportV2TaskRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            __reader.unknown(&mut __map, __key);
+        while __reader.next_field().is_some() {
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1370,6 +1379,7 @@ impl<'de> serde::Deserialize<'de> for CancelImportV2TaskRequest {
 }
 
 impl crate::WireObject for CancelImportV2TaskRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

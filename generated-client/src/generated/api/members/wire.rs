@@ -19,14 +19,14 @@ impl __rt::Object for MembersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.members),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.members),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for MembersResponse {
 }
 
 impl crate::WireObject for MembersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -74,21 +75,21 @@ impl __rt::Object for QueryMembersPayload {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.id),
-                2 => __reader.option(&mut __map, 2, &mut __value.members),
-                3 => __reader.value(&mut __map, 3, &mut __value.filter_conditions),
-                4 => __reader.option(&mut __map, 4, &mut __value.sort),
-                5 => __reader.option(&mut __map, 5, &mut __value.limit),
-                6 => __reader.option(&mut __map, 6, &mut __value.offset),
-                7 => __reader.option(&mut __map, 7, &mut __value.user_id),
-                8 => __reader.option(&mut __map, 8, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.option(&mut __value.id),
+                2 => __reader.option(&mut __value.members),
+                3 => __reader.value(&mut __value.filter_conditions),
+                4 => __reader.option(&mut __value.sort),
+                5 => __reader.option(&mut __value.limit),
+                6 => __reader.option(&mut __value.offset),
+                7 => __reader.option(&mut __value.user_id),
+                8 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -119,6 +120,7 @@ impl<'de> serde::Deserialize<'de> for QueryMembersPayload {
 }
 
 impl crate::WireObject for QueryMembersPayload {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -136,14 +138,14 @@ impl __rt::Object for UpdateMemberPartialRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.set),
-                1 => __reader.option(&mut __map, 1, &mut __value.unset),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.set),
+                1 => __reader.option(&mut __value.unset),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -167,6 +169,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberPartialRequest {
 }
 
 impl crate::WireObject for UpdateMemberPartialRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -184,14 +187,14 @@ impl __rt::Object for UpdateMemberPartialResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel_member),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel_member),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -215,6 +218,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberPartialResponse {
 }
 
 impl crate::WireObject for UpdateMemberPartialResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

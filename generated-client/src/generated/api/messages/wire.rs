@@ -26,21 +26,21 @@ impl __rt::Object for SendMessageRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
-                2 => __reader.option(&mut __map, 2, &mut __value.skip_enrich_url),
-                3 => __reader.option(&mut __map, 3, &mut __value.pending_message_metadata),
-                4 => __reader.option(&mut __map, 4, &mut __value.pending),
-                5 => __reader.option(&mut __map, 5, &mut __value.force_moderation),
-                6 => __reader.option(&mut __map, 6, &mut __value.keep_channel_hidden),
-                7 => __reader.option(&mut __map, 7, &mut __value.include_mentioned_members),
-                8 => __reader.option(&mut __map, 8, &mut __value.include_channel_context),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.option(&mut __value.skip_push),
+                2 => __reader.option(&mut __value.skip_enrich_url),
+                3 => __reader.option(&mut __value.pending_message_metadata),
+                4 => __reader.option(&mut __value.pending),
+                5 => __reader.option(&mut __value.force_moderation),
+                6 => __reader.option(&mut __value.keep_channel_hidden),
+                7 => __reader.option(&mut __value.include_mentioned_members),
+                8 => __reader.option(&mut __value.include_channel_context),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -71,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for SendMessageRequest {
 }
 
 impl crate::WireObject for SendMessageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -91,17 +92,17 @@ impl __rt::Object for SendMessageResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                3 => __reader.option(&mut __map, 3, &mut __value.mentioned_members),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_context),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.option(&mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __value.duration),
+                3 => __reader.option(&mut __value.mentioned_members),
+                4 => __reader.option(&mut __value.channel_context),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -128,6 +129,7 @@ impl<'de> serde::Deserialize<'de> for SendMessageResponse {
 }
 
 impl crate::WireObject for SendMessageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -146,15 +148,15 @@ impl __rt::Object for GetMessageResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.option(&mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -179,6 +181,7 @@ impl<'de> serde::Deserialize<'de> for GetMessageResponse {
 }
 
 impl crate::WireObject for GetMessageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -196,14 +199,14 @@ impl __rt::Object for GetManyMessagesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.messages),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.messages),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -227,6 +230,7 @@ impl<'de> serde::Deserialize<'de> for GetManyMessagesResponse {
 }
 
 impl crate::WireObject for GetManyMessagesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -245,15 +249,15 @@ impl __rt::Object for UpdateMessageRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
-                2 => __reader.option(&mut __map, 2, &mut __value.skip_enrich_url),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.option(&mut __value.skip_push),
+                2 => __reader.option(&mut __value.skip_enrich_url),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -278,6 +282,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMessageRequest {
 }
 
 impl crate::WireObject for UpdateMessageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -296,15 +301,15 @@ impl __rt::Object for UpdateMessageResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.option(&mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -329,6 +334,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMessageResponse {
 }
 
 impl crate::WireObject for UpdateMessageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -350,18 +356,18 @@ impl __rt::Object for UpdateMessagePartialRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.skip_enrich_url),
-                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
-                2 => __reader.option(&mut __map, 2, &mut __value.set),
-                3 => __reader.option(&mut __map, 3, &mut __value.unset),
-                4 => __reader.option(&mut __map, 4, &mut __value.user_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.skip_enrich_url),
+                1 => __reader.option(&mut __value.skip_push),
+                2 => __reader.option(&mut __value.set),
+                3 => __reader.option(&mut __value.unset),
+                4 => __reader.option(&mut __value.user_id),
+                5 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -389,6 +395,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMessagePartialRequest {
 }
 
 impl crate::WireObject for UpdateMessagePartialRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -407,15 +414,15 @@ impl __rt::Object for UpdateMessagePartialResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.message),
-                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.message),
+                1 => __reader.option(&mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -440,6 +447,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMessagePartialResponse {
 }
 
 impl crate::WireObject for UpdateMessagePartialResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -457,14 +465,14 @@ impl __rt::Object for DeleteMessageResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -488,6 +496,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMessageResponse {
 }
 
 impl crate::WireObject for DeleteMessageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -504,14 +513,11 @@ impl __rt::Object for UndeleteMessageRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.undeleted_by),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.undeleted_by);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -533,6 +539,7 @@ impl<'de> serde::Deserialize<'de> for UndeleteMessageRequest {
 }
 
 impl crate::WireObject for UndeleteMessageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -550,14 +557,14 @@ impl __rt::Object for UndeleteMessageResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -581,6 +588,7 @@ impl<'de> serde::Deserialize<'de> for UndeleteMessageResponse {
 }
 
 impl crate::WireObject for UndeleteMessageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -599,15 +607,15 @@ impl __rt::Object for MessageActionRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.form_data),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.form_data),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -632,6 +640,7 @@ impl<'de> serde::Deserialize<'de> for MessageActionRequest {
 }
 
 impl crate::WireObject for MessageActionRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -649,14 +658,14 @@ impl __rt::Object for MessageActionResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.message),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.message),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -680,6 +689,7 @@ impl<'de> serde::Deserialize<'de> for MessageActionResponse {
 }
 
 impl crate::WireObject for MessageActionResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -696,14 +706,11 @@ impl __rt::Object for TranslateMessageRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.language),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.language);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -725,6 +732,7 @@ impl<'de> serde::Deserialize<'de> for TranslateMessageRequest {
 }
 
 impl crate::WireObject for TranslateMessageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -742,14 +750,14 @@ impl __rt::Object for GetRepliesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.messages),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.messages),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -773,6 +781,7 @@ impl<'de> serde::Deserialize<'de> for GetRepliesResponse {
 }
 
 impl crate::WireObject for GetRepliesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -793,17 +802,17 @@ impl __rt::Object for QueryMessageHistoryRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.filter),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.next),
-                4 => __reader.option(&mut __map, 4, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.filter),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.limit),
+                3 => __reader.option(&mut __value.next),
+                4 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -830,6 +839,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageHistoryRequest {
 }
 
 impl crate::WireObject for QueryMessageHistoryRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -849,16 +859,16 @@ impl __rt::Object for QueryMessageHistoryResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message_history),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message_history),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -884,6 +894,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageHistoryResponse {
 }
 
 impl crate::WireObject for QueryMessageHistoryResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -904,17 +915,17 @@ impl __rt::Object for SearchResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.results),
-                1 => __reader.option(&mut __map, 1, &mut __value.results_warning),
-                2 => __reader.option(&mut __map, 2, &mut __value.next),
-                3 => __reader.option(&mut __map, 3, &mut __value.previous),
-                4 => __reader.value(&mut __map, 4, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.results),
+                1 => __reader.option(&mut __value.results_warning),
+                2 => __reader.option(&mut __value.next),
+                3 => __reader.option(&mut __value.previous),
+                4 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -941,6 +952,7 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
 }
 
 impl crate::WireObject for SearchResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -966,22 +978,22 @@ impl __rt::Object for SearchPayload {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.query),
-                1 => __reader.value(&mut __map, 1, &mut __value.filter_conditions),
-                2 => __reader.option(&mut __map, 2, &mut __value.message_filter_conditions),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_options),
-                4 => __reader.option(&mut __map, 4, &mut __value.limit),
-                5 => __reader.option(&mut __map, 5, &mut __value.offset),
-                6 => __reader.option(&mut __map, 6, &mut __value.sort),
-                7 => __reader.option(&mut __map, 7, &mut __value.next),
-                8 => __reader.option(&mut __map, 8, &mut __value.force_default_search),
-                9 => __reader.option(&mut __map, 9, &mut __value.force_sql_v2_backend),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.query),
+                1 => __reader.value(&mut __value.filter_conditions),
+                2 => __reader.option(&mut __value.message_filter_conditions),
+                3 => __reader.option(&mut __value.message_options),
+                4 => __reader.option(&mut __value.limit),
+                5 => __reader.option(&mut __value.offset),
+                6 => __reader.option(&mut __value.sort),
+                7 => __reader.option(&mut __value.next),
+                8 => __reader.option(&mut __value.force_default_search),
+                9 => __reader.option(&mut __value.force_sql_v2_backend),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1013,6 +1025,7 @@ impl<'de> serde::Deserialize<'de> for SearchPayload {
 }
 
 impl crate::WireObject for SearchPayload {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1042,26 +1055,26 @@ impl __rt::Object for MessageDeletedEvent {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
-                10 => __reader.value(&mut __map, 10, &mut __value.message),
-                11 => __reader.option(&mut __map, 11, &mut __value.user),
-                12 => __reader.value(&mut __map, 12, &mut __value.hard_delete),
-                13 => __reader.option(&mut __map, 13, &mut __value.deleted_for_me),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.message_id),
+                10 => __reader.value(&mut __value.message),
+                11 => __reader.option(&mut __value.user),
+                12 => __reader.value(&mut __value.hard_delete),
+                13 => __reader.option(&mut __value.deleted_for_me),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1098,10 +1111,12 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
 }
 
 impl crate::WireObject for MessageDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1137,32 +1152,32 @@ impl __rt::Object for MessageNewEvent {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
-                10 => __reader.value(&mut __map, 10, &mut __value.message),
-                11 => __reader.option(&mut __map, 11, &mut __value.user),
-                12 => __reader.value(&mut __map, 12, &mut __value.watcher_count),
-                13 => __reader.option(&mut __map, 13, &mut __value.thread_participants),
-                14 => __reader.option(&mut __map, 14, &mut __value.parent_author),
-                15 => __reader.option(&mut __map, 15, &mut __value.channel),
-                16 => __reader.option(&mut __map, 16, &mut __value.unread_count),
-                17 => __reader.option(&mut __map, 17, &mut __value.total_unread_count),
-                18 => __reader.option(&mut __map, 18, &mut __value.unread_channels),
-                19 => __reader.option(&mut __map, 19, &mut __value.grouped_unread_channels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.message_id),
+                10 => __reader.value(&mut __value.message),
+                11 => __reader.option(&mut __value.user),
+                12 => __reader.value(&mut __value.watcher_count),
+                13 => __reader.option(&mut __value.thread_participants),
+                14 => __reader.option(&mut __value.parent_author),
+                15 => __reader.option(&mut __value.channel),
+                16 => __reader.option(&mut __value.unread_count),
+                17 => __reader.option(&mut __value.total_unread_count),
+                18 => __reader.option(&mut __value.unread_channels),
+                19 => __reader.option(&mut __value.grouped_unread_channels),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1205,10 +1220,12 @@ impl<'de> serde::Deserialize<'de> for MessageNewEvent {
 }
 
 impl crate::WireObject for MessageNewEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1235,23 +1252,23 @@ impl __rt::Object for MessageUndeletedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
-                10 => __reader.value(&mut __map, 10, &mut __value.message),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.message_id),
+                10 => __reader.value(&mut __value.message),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1285,10 +1302,12 @@ impl<'de> serde::Deserialize<'de> for MessageUndeletedEvent {
 }
 
 impl crate::WireObject for MessageUndeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1317,25 +1336,25 @@ impl __rt::Object for MessageUpdatedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
-                10 => __reader.value(&mut __map, 10, &mut __value.message),
-                11 => __reader.option(&mut __map, 11, &mut __value.user),
-                12 => __reader.option(&mut __map, 12, &mut __value.message_update),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.message_id),
+                10 => __reader.value(&mut __value.message),
+                11 => __reader.option(&mut __value.user),
+                12 => __reader.option(&mut __value.message_update),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1371,10 +1390,12 @@ impl<'de> serde::Deserialize<'de> for MessageUpdatedEvent {
 }
 
 impl crate::WireObject for MessageUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1397,19 +1418,19 @@ impl __rt::Object for PendingMessageEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.received_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.option(&mut __map, 2, &mut __value.channel),
-                3 => __reader.option(&mut __map, 3, &mut __value.message),
-                4 => __reader.option(&mut __map, 4, &mut __value.metadata),
-                5 => __reader.value(&mut __map, 5, &mut __value.method),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.received_at),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.option(&mut __value.channel),
+                3 => __reader.option(&mut __value.message),
+                4 => __reader.option(&mut __value.metadata),
+                5 => __reader.value(&mut __value.method),
+                6 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1439,10 +1460,12 @@ impl<'de> serde::Deserialize<'de> for PendingMessageEvent {
 }
 
 impl crate::WireObject for PendingMessageEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1462,16 +1485,16 @@ impl __rt::Object for ChannelContextResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.cid),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.value(&mut __map, 2, &mut __value.id),
-                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.cid),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.value(&mut __value.id),
+                3 => __reader.option(&mut __value.created_by),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1497,6 +1520,7 @@ impl<'de> serde::Deserialize<'de> for ChannelContextResponse {
 }
 
 impl crate::WireObject for ChannelContextResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1561,61 +1585,61 @@ impl __rt::Object for MessageWithChannelResponse {
         required: 23,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.text),
-                2 => __reader.option(&mut __map, 2, &mut __value.mml),
-                3 => __reader.option(&mut __map, 3, &mut __value.command),
-                4 => __reader.value(&mut __map, 4, &mut __value.html),
-                5 => __reader.value(&mut __map, 5, &mut __value.type_),
-                6 => __reader.value(&mut __map, 6, &mut __value.user),
-                7 => __reader.option(&mut __map, 7, &mut __value.member),
-                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
-                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
-                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
-                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
-                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
-                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
-                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
-                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
-                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
-                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
-                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
-                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
-                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
-                21 => __reader.value(&mut __map, 21, &mut __value.cid),
-                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
-                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
-                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
-                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
-                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
-                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
-                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
-                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
-                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
-                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
-                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
-                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
-                34 => __reader.value(&mut __map, 34, &mut __value.silent),
-                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
-                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
-                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
-                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
-                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
-                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
-                41 => __reader.option(&mut __map, 41, &mut __value.poll),
-                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
-                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
-                44 => __reader.option(&mut __map, 44, &mut __value.draft),
-                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
-                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
-                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
-                48 => __reader.value(&mut __map, 48, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.text),
+                2 => __reader.option(&mut __value.mml),
+                3 => __reader.option(&mut __value.command),
+                4 => __reader.value(&mut __value.html),
+                5 => __reader.value(&mut __value.type_),
+                6 => __reader.value(&mut __value.user),
+                7 => __reader.option(&mut __value.member),
+                8 => __reader.value(&mut __value.attachments),
+                9 => __reader.value(&mut __value.latest_reactions),
+                10 => __reader.value(&mut __value.own_reactions),
+                11 => __reader.value(&mut __value.reaction_counts),
+                12 => __reader.value(&mut __value.reaction_scores),
+                13 => __reader.option(&mut __value.reaction_groups),
+                14 => __reader.option(&mut __value.parent_id),
+                15 => __reader.option(&mut __value.show_in_channel),
+                16 => __reader.value(&mut __value.reply_count),
+                17 => __reader.value(&mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __value.quoted_message_id),
+                19 => __reader.option(&mut __value.quoted_message),
+                20 => __reader.option(&mut __value.thread_participants),
+                21 => __reader.value(&mut __value.cid),
+                22 => __reader.value(&mut __value.created_at),
+                23 => __reader.value(&mut __value.updated_at),
+                24 => __reader.option(&mut __value.deleted_at),
+                25 => __reader.value(&mut __value.shadowed),
+                26 => __reader.option(&mut __value.image_labels),
+                27 => __reader.value(&mut __value.mentioned_users),
+                28 => __reader.option(&mut __value.mentioned_roles),
+                29 => __reader.option(&mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __value.mentioned_groups),
+                31 => __reader.value(&mut __value.mentioned_channel),
+                32 => __reader.value(&mut __value.mentioned_here),
+                33 => __reader.option(&mut __value.i18n),
+                34 => __reader.value(&mut __value.silent),
+                35 => __reader.value(&mut __value.pinned),
+                36 => __reader.option(&mut __value.pinned_at),
+                37 => __reader.option(&mut __value.pinned_by),
+                38 => __reader.option(&mut __value.pin_expires),
+                39 => __reader.option(&mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __value.poll_id),
+                41 => __reader.option(&mut __value.poll),
+                42 => __reader.option(&mut __value.moderation),
+                43 => __reader.value(&mut __value.restricted_visibility),
+                44 => __reader.option(&mut __value.draft),
+                45 => __reader.option(&mut __value.reminder),
+                46 => __reader.option(&mut __value.shared_location),
+                47 => __reader.option(&mut __value.deleted_for_me),
+                48 => __reader.value(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1687,10 +1711,12 @@ impl<'de> serde::Deserialize<'de> for MessageWithChannelResponse {
 }
 
 impl crate::WireObject for MessageWithChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1712,18 +1738,18 @@ impl __rt::Object for MessageHistoryEntryResponse {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.message_updated_by_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.message_updated_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.is_deleted),
-                4 => __reader.value(&mut __map, 4, &mut __value.text),
-                5 => __reader.value(&mut __map, 5, &mut __value.attachments),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message_id),
+                1 => __reader.value(&mut __value.message_updated_by_id),
+                2 => __reader.value(&mut __value.message_updated_at),
+                3 => __reader.value(&mut __value.is_deleted),
+                4 => __reader.value(&mut __value.text),
+                5 => __reader.value(&mut __value.attachments),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1752,10 +1778,12 @@ impl<'de> serde::Deserialize<'de> for MessageHistoryEntryResponse {
 }
 
 impl crate::WireObject for MessageHistoryEntryResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1772,14 +1800,11 @@ impl __rt::Object for SearchResult {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.message),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.message);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1801,6 +1826,7 @@ impl<'de> serde::Deserialize<'de> for SearchResult {
 }
 
 impl crate::WireObject for SearchResult {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1820,16 +1846,16 @@ impl __rt::Object for SearchWarning {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.warning_description),
-                1 => __reader.value(&mut __map, 1, &mut __value.warning_code),
-                2 => __reader.option(&mut __map, 2, &mut __value.channel_search_count),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_search_cids),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.warning_description),
+                1 => __reader.value(&mut __value.warning_code),
+                2 => __reader.option(&mut __value.channel_search_count),
+                3 => __reader.option(&mut __value.channel_search_cids),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1855,6 +1881,7 @@ impl<'de> serde::Deserialize<'de> for SearchWarning {
 }
 
 impl crate::WireObject for SearchWarning {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1872,14 +1899,14 @@ impl __rt::Object for MessageOptions {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.include_thread_participants),
-                1 => __reader.option(&mut __map, 1, &mut __value.member_custom_include),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.include_thread_participants),
+                1 => __reader.option(&mut __value.member_custom_include),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1903,6 +1930,7 @@ impl<'de> serde::Deserialize<'de> for MessageOptions {
 }
 
 impl crate::WireObject for MessageOptions {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1967,61 +1995,61 @@ impl __rt::Object for SearchResultMessage {
         required: 22,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.text),
-                2 => __reader.option(&mut __map, 2, &mut __value.mml),
-                3 => __reader.option(&mut __map, 3, &mut __value.command),
-                4 => __reader.value(&mut __map, 4, &mut __value.html),
-                5 => __reader.value(&mut __map, 5, &mut __value.type_),
-                6 => __reader.value(&mut __map, 6, &mut __value.user),
-                7 => __reader.option(&mut __map, 7, &mut __value.member),
-                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
-                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
-                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
-                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
-                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
-                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
-                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
-                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
-                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
-                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
-                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
-                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
-                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
-                21 => __reader.value(&mut __map, 21, &mut __value.cid),
-                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
-                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
-                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
-                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
-                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
-                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
-                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
-                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
-                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
-                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
-                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
-                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
-                34 => __reader.value(&mut __map, 34, &mut __value.silent),
-                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
-                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
-                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
-                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
-                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
-                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
-                41 => __reader.option(&mut __map, 41, &mut __value.poll),
-                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
-                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
-                44 => __reader.option(&mut __map, 44, &mut __value.draft),
-                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
-                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
-                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
-                48 => __reader.option(&mut __map, 48, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.text),
+                2 => __reader.option(&mut __value.mml),
+                3 => __reader.option(&mut __value.command),
+                4 => __reader.value(&mut __value.html),
+                5 => __reader.value(&mut __value.type_),
+                6 => __reader.value(&mut __value.user),
+                7 => __reader.option(&mut __value.member),
+                8 => __reader.value(&mut __value.attachments),
+                9 => __reader.value(&mut __value.latest_reactions),
+                10 => __reader.value(&mut __value.own_reactions),
+                11 => __reader.value(&mut __value.reaction_counts),
+                12 => __reader.value(&mut __value.reaction_scores),
+                13 => __reader.option(&mut __value.reaction_groups),
+                14 => __reader.option(&mut __value.parent_id),
+                15 => __reader.option(&mut __value.show_in_channel),
+                16 => __reader.value(&mut __value.reply_count),
+                17 => __reader.value(&mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __value.quoted_message_id),
+                19 => __reader.option(&mut __value.quoted_message),
+                20 => __reader.option(&mut __value.thread_participants),
+                21 => __reader.value(&mut __value.cid),
+                22 => __reader.value(&mut __value.created_at),
+                23 => __reader.value(&mut __value.updated_at),
+                24 => __reader.option(&mut __value.deleted_at),
+                25 => __reader.value(&mut __value.shadowed),
+                26 => __reader.option(&mut __value.image_labels),
+                27 => __reader.value(&mut __value.mentioned_users),
+                28 => __reader.option(&mut __value.mentioned_roles),
+                29 => __reader.option(&mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __value.mentioned_groups),
+                31 => __reader.value(&mut __value.mentioned_channel),
+                32 => __reader.value(&mut __value.mentioned_here),
+                33 => __reader.option(&mut __value.i18n),
+                34 => __reader.value(&mut __value.silent),
+                35 => __reader.value(&mut __value.pinned),
+                36 => __reader.option(&mut __value.pinned_at),
+                37 => __reader.option(&mut __value.pinned_by),
+                38 => __reader.option(&mut __value.pin_expires),
+                39 => __reader.option(&mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __value.poll_id),
+                41 => __reader.option(&mut __value.poll),
+                42 => __reader.option(&mut __value.moderation),
+                43 => __reader.value(&mut __value.restricted_visibility),
+                44 => __reader.option(&mut __value.draft),
+                45 => __reader.option(&mut __value.reminder),
+                46 => __reader.option(&mut __value.shared_location),
+                47 => __reader.option(&mut __value.deleted_for_me),
+                48 => __reader.option(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2093,10 +2121,12 @@ impl<'de> serde::Deserialize<'de> for SearchResultMessage {
 }
 
 impl crate::WireObject for SearchResultMessage {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2117,17 +2147,17 @@ impl __rt::Object for Action {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.text),
-                2 => __reader.option(&mut __map, 2, &mut __value.style),
-                3 => __reader.value(&mut __map, 3, &mut __value.type_),
-                4 => __reader.option(&mut __map, 4, &mut __value.value),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.text),
+                2 => __reader.option(&mut __value.style),
+                3 => __reader.value(&mut __value.type_),
+                4 => __reader.option(&mut __value.value),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2154,6 +2184,7 @@ impl<'de> serde::Deserialize<'de> for Action {
 }
 
 impl crate::WireObject for Action {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2172,15 +2203,15 @@ impl __rt::Object for Field {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.title),
-                1 => __reader.value(&mut __map, 1, &mut __value.value),
-                2 => __reader.value(&mut __map, 2, &mut __value.short),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.title),
+                1 => __reader.value(&mut __value.value),
+                2 => __reader.value(&mut __value.short),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2205,6 +2236,7 @@ impl<'de> serde::Deserialize<'de> for Field {
 }
 
 impl crate::WireObject for Field {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2227,19 +2259,19 @@ impl __rt::Object for Images {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.original),
-                1 => __reader.value(&mut __map, 1, &mut __value.fixed_height),
-                2 => __reader.value(&mut __map, 2, &mut __value.fixed_height_still),
-                3 => __reader.value(&mut __map, 3, &mut __value.fixed_height_downsampled),
-                4 => __reader.value(&mut __map, 4, &mut __value.fixed_width),
-                5 => __reader.value(&mut __map, 5, &mut __value.fixed_width_still),
-                6 => __reader.value(&mut __map, 6, &mut __value.fixed_width_downsampled),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.original),
+                1 => __reader.value(&mut __value.fixed_height),
+                2 => __reader.value(&mut __value.fixed_height_still),
+                3 => __reader.value(&mut __value.fixed_height_downsampled),
+                4 => __reader.value(&mut __value.fixed_width),
+                5 => __reader.value(&mut __value.fixed_width_still),
+                6 => __reader.value(&mut __value.fixed_width_downsampled),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2268,6 +2300,7 @@ impl<'de> serde::Deserialize<'de> for Images {
 }
 
 impl crate::WireObject for Images {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2288,17 +2321,17 @@ impl __rt::Object for ImageData {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.url),
-                1 => __reader.value(&mut __map, 1, &mut __value.width),
-                2 => __reader.value(&mut __map, 2, &mut __value.height),
-                3 => __reader.value(&mut __map, 3, &mut __value.size),
-                4 => __reader.value(&mut __map, 4, &mut __value.frames),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.url),
+                1 => __reader.value(&mut __value.width),
+                2 => __reader.value(&mut __value.height),
+                3 => __reader.value(&mut __value.size),
+                4 => __reader.value(&mut __value.frames),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2325,6 +2358,7 @@ impl<'de> serde::Deserialize<'de> for ImageData {
 }
 
 impl crate::WireObject for ImageData {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2361,33 +2395,33 @@ impl __rt::Object for Attachment {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.fallback),
-                2 => __reader.option(&mut __map, 2, &mut __value.color),
-                3 => __reader.option(&mut __map, 3, &mut __value.pretext),
-                4 => __reader.option(&mut __map, 4, &mut __value.author_name),
-                5 => __reader.option(&mut __map, 5, &mut __value.author_link),
-                6 => __reader.option(&mut __map, 6, &mut __value.author_icon),
-                7 => __reader.option(&mut __map, 7, &mut __value.title),
-                8 => __reader.option(&mut __map, 8, &mut __value.title_link),
-                9 => __reader.option(&mut __map, 9, &mut __value.text),
-                10 => __reader.option(&mut __map, 10, &mut __value.image_url),
-                11 => __reader.option(&mut __map, 11, &mut __value.thumb_url),
-                12 => __reader.option(&mut __map, 12, &mut __value.footer),
-                13 => __reader.option(&mut __map, 13, &mut __value.footer_icon),
-                14 => __reader.option(&mut __map, 14, &mut __value.actions),
-                15 => __reader.option(&mut __map, 15, &mut __value.fields),
-                16 => __reader.option(&mut __map, 16, &mut __value.asset_url),
-                17 => __reader.option(&mut __map, 17, &mut __value.giphy),
-                18 => __reader.option(&mut __map, 18, &mut __value.og_scrape_url),
-                19 => __reader.option(&mut __map, 19, &mut __value.original_width),
-                20 => __reader.option(&mut __map, 20, &mut __value.original_height),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.type_),
+                1 => __reader.option(&mut __value.fallback),
+                2 => __reader.option(&mut __value.color),
+                3 => __reader.option(&mut __value.pretext),
+                4 => __reader.option(&mut __value.author_name),
+                5 => __reader.option(&mut __value.author_link),
+                6 => __reader.option(&mut __value.author_icon),
+                7 => __reader.option(&mut __value.title),
+                8 => __reader.option(&mut __value.title_link),
+                9 => __reader.option(&mut __value.text),
+                10 => __reader.option(&mut __value.image_url),
+                11 => __reader.option(&mut __value.thumb_url),
+                12 => __reader.option(&mut __value.footer),
+                13 => __reader.option(&mut __value.footer_icon),
+                14 => __reader.option(&mut __value.actions),
+                15 => __reader.option(&mut __value.fields),
+                16 => __reader.option(&mut __value.asset_url),
+                17 => __reader.option(&mut __value.giphy),
+                18 => __reader.option(&mut __value.og_scrape_url),
+                19 => __reader.option(&mut __value.original_width),
+                20 => __reader.option(&mut __value.original_height),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2431,10 +2465,12 @@ impl<'de> serde::Deserialize<'de> for Attachment {
 }
 
 impl crate::WireObject for Attachment {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2498,60 +2534,60 @@ impl __rt::Object for MessageResponse {
         required: 22,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.text),
-                2 => __reader.option(&mut __map, 2, &mut __value.mml),
-                3 => __reader.option(&mut __map, 3, &mut __value.command),
-                4 => __reader.value(&mut __map, 4, &mut __value.html),
-                5 => __reader.value(&mut __map, 5, &mut __value.type_),
-                6 => __reader.value(&mut __map, 6, &mut __value.user),
-                7 => __reader.option(&mut __map, 7, &mut __value.member),
-                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
-                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
-                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
-                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
-                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
-                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
-                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
-                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
-                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
-                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
-                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
-                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
-                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
-                21 => __reader.value(&mut __map, 21, &mut __value.cid),
-                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
-                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
-                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
-                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
-                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
-                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
-                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
-                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
-                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
-                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
-                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
-                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
-                34 => __reader.value(&mut __map, 34, &mut __value.silent),
-                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
-                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
-                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
-                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
-                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
-                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
-                41 => __reader.option(&mut __map, 41, &mut __value.poll),
-                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
-                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
-                44 => __reader.option(&mut __map, 44, &mut __value.draft),
-                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
-                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
-                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.text),
+                2 => __reader.option(&mut __value.mml),
+                3 => __reader.option(&mut __value.command),
+                4 => __reader.value(&mut __value.html),
+                5 => __reader.value(&mut __value.type_),
+                6 => __reader.value(&mut __value.user),
+                7 => __reader.option(&mut __value.member),
+                8 => __reader.value(&mut __value.attachments),
+                9 => __reader.value(&mut __value.latest_reactions),
+                10 => __reader.value(&mut __value.own_reactions),
+                11 => __reader.value(&mut __value.reaction_counts),
+                12 => __reader.value(&mut __value.reaction_scores),
+                13 => __reader.option(&mut __value.reaction_groups),
+                14 => __reader.option(&mut __value.parent_id),
+                15 => __reader.option(&mut __value.show_in_channel),
+                16 => __reader.value(&mut __value.reply_count),
+                17 => __reader.value(&mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __value.quoted_message_id),
+                19 => __reader.option(&mut __value.quoted_message),
+                20 => __reader.option(&mut __value.thread_participants),
+                21 => __reader.value(&mut __value.cid),
+                22 => __reader.value(&mut __value.created_at),
+                23 => __reader.value(&mut __value.updated_at),
+                24 => __reader.option(&mut __value.deleted_at),
+                25 => __reader.value(&mut __value.shadowed),
+                26 => __reader.option(&mut __value.image_labels),
+                27 => __reader.value(&mut __value.mentioned_users),
+                28 => __reader.option(&mut __value.mentioned_roles),
+                29 => __reader.option(&mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __value.mentioned_groups),
+                31 => __reader.value(&mut __value.mentioned_channel),
+                32 => __reader.value(&mut __value.mentioned_here),
+                33 => __reader.option(&mut __value.i18n),
+                34 => __reader.value(&mut __value.silent),
+                35 => __reader.value(&mut __value.pinned),
+                36 => __reader.option(&mut __value.pinned_at),
+                37 => __reader.option(&mut __value.pinned_by),
+                38 => __reader.option(&mut __value.pin_expires),
+                39 => __reader.option(&mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __value.poll_id),
+                41 => __reader.option(&mut __value.poll),
+                42 => __reader.option(&mut __value.moderation),
+                43 => __reader.value(&mut __value.restricted_visibility),
+                44 => __reader.option(&mut __value.draft),
+                45 => __reader.option(&mut __value.reminder),
+                46 => __reader.option(&mut __value.shared_location),
+                47 => __reader.option(&mut __value.deleted_for_me),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2622,10 +2658,12 @@ impl<'de> serde::Deserialize<'de> for MessageResponse {
 }
 
 impl crate::WireObject for MessageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2664,35 +2702,35 @@ impl __rt::Object for MessageRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.text),
-                2 => __reader.option(&mut __map, 2, &mut __value.mml),
-                3 => __reader.option(&mut __map, 3, &mut __value.attachments),
-                4 => __reader.option(&mut __map, 4, &mut __value.parent_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.show_in_channel),
-                6 => __reader.option(&mut __map, 6, &mut __value.mentioned_users),
-                7 => __reader.option(&mut __map, 7, &mut __value.mentioned_roles),
-                8 => __reader.option(&mut __map, 8, &mut __value.mentioned_group_ids),
-                9 => __reader.option(&mut __map, 9, &mut __value.mentioned_channel),
-                10 => __reader.option(&mut __map, 10, &mut __value.mentioned_here),
-                11 => __reader.option(&mut __map, 11, &mut __value.quoted_message_id),
-                12 => __reader.option(&mut __map, 12, &mut __value.html),
-                13 => __reader.option(&mut __map, 13, &mut __value.type_),
-                14 => __reader.option(&mut __map, 14, &mut __value.silent),
-                15 => __reader.option(&mut __map, 15, &mut __value.pinned),
-                16 => __reader.option(&mut __map, 16, &mut __value.pinned_at),
-                17 => __reader.option(&mut __map, 17, &mut __value.pin_expires),
-                18 => __reader.option(&mut __map, 18, &mut __value.restricted_visibility),
-                19 => __reader.option(&mut __map, 19, &mut __value.user_id),
-                20 => __reader.option(&mut __map, 20, &mut __value.user),
-                21 => __reader.option(&mut __map, 21, &mut __value.poll_id),
-                22 => __reader.option(&mut __map, 22, &mut __value.shared_location),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.id),
+                1 => __reader.option(&mut __value.text),
+                2 => __reader.option(&mut __value.mml),
+                3 => __reader.option(&mut __value.attachments),
+                4 => __reader.option(&mut __value.parent_id),
+                5 => __reader.option(&mut __value.show_in_channel),
+                6 => __reader.option(&mut __value.mentioned_users),
+                7 => __reader.option(&mut __value.mentioned_roles),
+                8 => __reader.option(&mut __value.mentioned_group_ids),
+                9 => __reader.option(&mut __value.mentioned_channel),
+                10 => __reader.option(&mut __value.mentioned_here),
+                11 => __reader.option(&mut __value.quoted_message_id),
+                12 => __reader.option(&mut __value.html),
+                13 => __reader.option(&mut __value.type_),
+                14 => __reader.option(&mut __value.silent),
+                15 => __reader.option(&mut __value.pinned),
+                16 => __reader.option(&mut __value.pinned_at),
+                17 => __reader.option(&mut __value.pin_expires),
+                18 => __reader.option(&mut __value.restricted_visibility),
+                19 => __reader.option(&mut __value.user_id),
+                20 => __reader.option(&mut __value.user),
+                21 => __reader.option(&mut __value.poll_id),
+                22 => __reader.option(&mut __value.shared_location),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2738,10 +2776,12 @@ impl<'de> serde::Deserialize<'de> for MessageRequest {
 }
 
 impl crate::WireObject for MessageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2759,14 +2799,14 @@ impl __rt::Object for MessageUpdate {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.old_text),
-                1 => __reader.option(&mut __map, 1, &mut __value.change_set),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.old_text),
+                1 => __reader.option(&mut __value.change_set),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2790,6 +2830,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpdate {
 }
 
 impl crate::WireObject for MessageUpdate {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2814,21 +2855,21 @@ impl __rt::Object for MessageChangeSet {
         required: 9,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.custom),
-                1 => __reader.value(&mut __map, 1, &mut __value.text),
-                2 => __reader.value(&mut __map, 2, &mut __value.mml),
-                3 => __reader.value(&mut __map, 3, &mut __value.html),
-                4 => __reader.value(&mut __map, 4, &mut __value.attachments),
-                5 => __reader.value(&mut __map, 5, &mut __value.mentioned_user_ids),
-                6 => __reader.value(&mut __map, 6, &mut __value.quoted_message_id),
-                7 => __reader.value(&mut __map, 7, &mut __value.silent),
-                8 => __reader.value(&mut __map, 8, &mut __value.pin),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.custom),
+                1 => __reader.value(&mut __value.text),
+                2 => __reader.value(&mut __value.mml),
+                3 => __reader.value(&mut __value.html),
+                4 => __reader.value(&mut __value.attachments),
+                5 => __reader.value(&mut __value.mentioned_user_ids),
+                6 => __reader.value(&mut __value.quoted_message_id),
+                7 => __reader.value(&mut __value.silent),
+                8 => __reader.value(&mut __value.pin),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2859,6 +2900,7 @@ impl<'de> serde::Deserialize<'de> for MessageChangeSet {
 }
 
 impl crate::WireObject for MessageChangeSet {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2882,20 +2924,20 @@ impl __rt::Object for ModerationV2Response {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.action),
-                1 => __reader.value(&mut __map, 1, &mut __value.original_text),
-                2 => __reader.option(&mut __map, 2, &mut __value.text_harms),
-                3 => __reader.option(&mut __map, 3, &mut __value.image_harms),
-                4 => __reader.option(&mut __map, 4, &mut __value.blocklist_matched),
-                5 => __reader.option(&mut __map, 5, &mut __value.blocklists_matched),
-                6 => __reader.option(&mut __map, 6, &mut __value.semantic_filter_matched),
-                7 => __reader.option(&mut __map, 7, &mut __value.platform_circumvented),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.action),
+                1 => __reader.value(&mut __value.original_text),
+                2 => __reader.option(&mut __value.text_harms),
+                3 => __reader.option(&mut __value.image_harms),
+                4 => __reader.option(&mut __value.blocklist_matched),
+                5 => __reader.option(&mut __value.blocklists_matched),
+                6 => __reader.option(&mut __value.semantic_filter_matched),
+                7 => __reader.option(&mut __value.platform_circumvented),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2925,6 +2967,7 @@ impl<'de> serde::Deserialize<'de> for ModerationV2Response {
 }
 
 impl crate::WireObject for ModerationV2Response {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2939,11 +2982,10 @@ impl __rt::Object for CommitMessageRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            __reader.unknown(&mut __map, __key);
+        while __reader.next_field().is_some() {
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -2964,6 +3006,7 @@ impl<'de> serde::Deserialize<'de> for CommitMessageRequest {
 }
 
 impl crate::WireObject for CommitMessageRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

@@ -30,25 +30,25 @@ impl __rt::Object for BanRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.target_user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.timeout),
-                2 => __reader.option(&mut __map, 2, &mut __value.reason),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_cid),
-                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
-                5 => __reader.option(&mut __map, 5, &mut __value.ip_ban),
-                6 => __reader.option(&mut __map, 6, &mut __value.banned_by_id),
-                7 => __reader.option(&mut __map, 7, &mut __value.banned_by),
-                8 => __reader.option(&mut __map, 8, &mut __value.delete_messages),
-                9 => __reader.option(&mut __map, 9, &mut __value.delete_reactions),
-                10 => __reader.option(&mut __map, 10, &mut __value.ban_from_future_channels),
-                11 => __reader.option(&mut __map, 11, &mut __value.user_id),
-                12 => __reader.option(&mut __map, 12, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.target_user_id),
+                1 => __reader.option(&mut __value.timeout),
+                2 => __reader.option(&mut __value.reason),
+                3 => __reader.option(&mut __value.channel_cid),
+                4 => __reader.option(&mut __value.shadow),
+                5 => __reader.option(&mut __value.ip_ban),
+                6 => __reader.option(&mut __value.banned_by_id),
+                7 => __reader.option(&mut __value.banned_by),
+                8 => __reader.option(&mut __value.delete_messages),
+                9 => __reader.option(&mut __value.delete_reactions),
+                10 => __reader.option(&mut __value.ban_from_future_channels),
+                11 => __reader.option(&mut __value.user_id),
+                12 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -83,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for BanRequest {
 }
 
 impl crate::WireObject for BanRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -100,14 +101,14 @@ impl __rt::Object for QueryBannedUsersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.bans),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.bans),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -131,6 +132,7 @@ impl<'de> serde::Deserialize<'de> for QueryBannedUsersResponse {
 }
 
 impl crate::WireObject for QueryBannedUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -153,19 +155,19 @@ impl __rt::Object for QueryBannedUsersPayload {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.filter_conditions),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.offset),
-                4 => __reader.option(&mut __map, 4, &mut __value.exclude_expired_bans),
-                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.filter_conditions),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.limit),
+                3 => __reader.option(&mut __value.offset),
+                4 => __reader.option(&mut __value.exclude_expired_bans),
+                5 => __reader.option(&mut __value.user_id),
+                6 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -194,6 +196,7 @@ impl<'de> serde::Deserialize<'de> for QueryBannedUsersPayload {
 }
 
 impl crate::WireObject for QueryBannedUsersPayload {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -212,15 +215,15 @@ impl __rt::Object for QueryFutureChannelBansResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.bans),
-                1 => __reader.option(&mut __map, 1, &mut __value.total),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.bans),
+                1 => __reader.option(&mut __value.total),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -245,6 +248,7 @@ impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansResponse {
 }
 
 impl crate::WireObject for QueryFutureChannelBansResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -267,19 +271,19 @@ impl __rt::Object for QueryFutureChannelBansPayload {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.limit),
-                1 => __reader.option(&mut __map, 1, &mut __value.offset),
-                2 => __reader.option(&mut __map, 2, &mut __value.exclude_expired_bans),
-                3 => __reader.option(&mut __map, 3, &mut __value.include_total),
-                4 => __reader.option(&mut __map, 4, &mut __value.target_user_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.limit),
+                1 => __reader.option(&mut __value.offset),
+                2 => __reader.option(&mut __value.exclude_expired_bans),
+                3 => __reader.option(&mut __value.include_total),
+                4 => __reader.option(&mut __value.target_user_id),
+                5 => __reader.option(&mut __value.user_id),
+                6 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -308,6 +312,7 @@ impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansPayload {
 }
 
 impl crate::WireObject for QueryFutureChannelBansPayload {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -328,17 +333,17 @@ impl __rt::Object for FlagRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.target_message_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.target_user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.reason),
-                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.target_message_id),
+                1 => __reader.option(&mut __value.target_user_id),
+                2 => __reader.option(&mut __value.reason),
+                3 => __reader.option(&mut __value.user_id),
+                4 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -366,10 +371,12 @@ impl<'de> serde::Deserialize<'de> for FlagRequest {
 }
 
 impl crate::WireObject for FlagRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -388,15 +395,15 @@ impl __rt::Object for FlagMessageResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.flag),
-                1 => __reader.value(&mut __map, 1, &mut __value.review_queue_item_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.flag),
+                1 => __reader.value(&mut __value.review_queue_item_id),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -421,6 +428,7 @@ impl<'de> serde::Deserialize<'de> for FlagMessageResponse {
 }
 
 impl crate::WireObject for FlagMessageResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -438,14 +446,14 @@ impl __rt::Object for QueryMessageFlagsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.flags),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.flags),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -469,6 +477,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageFlagsResponse {
 }
 
 impl crate::WireObject for QueryMessageFlagsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -491,19 +500,19 @@ impl __rt::Object for QueryMessageFlagsPayload {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter_conditions),
-                1 => __reader.option(&mut __map, 1, &mut __value.show_deleted_messages),
-                2 => __reader.option(&mut __map, 2, &mut __value.limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.offset),
-                4 => __reader.option(&mut __map, 4, &mut __value.sort),
-                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter_conditions),
+                1 => __reader.option(&mut __value.show_deleted_messages),
+                2 => __reader.option(&mut __value.limit),
+                3 => __reader.option(&mut __value.offset),
+                4 => __reader.option(&mut __value.sort),
+                5 => __reader.option(&mut __value.user_id),
+                6 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -532,6 +541,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageFlagsPayload {
 }
 
 impl crate::WireObject for QueryMessageFlagsPayload {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -551,16 +561,16 @@ impl __rt::Object for MuteUserRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.target_ids),
-                1 => __reader.option(&mut __map, 1, &mut __value.timeout),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.target_ids),
+                1 => __reader.option(&mut __value.timeout),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -586,6 +596,7 @@ impl<'de> serde::Deserialize<'de> for MuteUserRequest {
 }
 
 impl crate::WireObject for MuteUserRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -606,17 +617,17 @@ impl __rt::Object for MuteUserResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.mute),
-                1 => __reader.option(&mut __map, 1, &mut __value.mutes),
-                2 => __reader.option(&mut __map, 2, &mut __value.own_user),
-                3 => __reader.option(&mut __map, 3, &mut __value.non_existing_users),
-                4 => __reader.value(&mut __map, 4, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.mute),
+                1 => __reader.option(&mut __value.mutes),
+                2 => __reader.option(&mut __value.own_user),
+                3 => __reader.option(&mut __value.non_existing_users),
+                4 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -643,6 +654,7 @@ impl<'de> serde::Deserialize<'de> for MuteUserResponse {
 }
 
 impl crate::WireObject for MuteUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -661,15 +673,15 @@ impl __rt::Object for UnmuteUserRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.target_ids),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.target_ids),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -694,6 +706,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteUserRequest {
 }
 
 impl crate::WireObject for UnmuteUserRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -711,14 +724,14 @@ impl __rt::Object for UnmuteUserResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.non_existing_users),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.non_existing_users),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -742,6 +755,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteUserResponse {
 }
 
 impl crate::WireObject for UnmuteUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -761,16 +775,16 @@ impl __rt::Object for MuteChannelRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel_cids),
-                1 => __reader.option(&mut __map, 1, &mut __value.expiration),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel_cids),
+                1 => __reader.option(&mut __value.expiration),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -796,6 +810,7 @@ impl<'de> serde::Deserialize<'de> for MuteChannelRequest {
 }
 
 impl crate::WireObject for MuteChannelRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -815,16 +830,16 @@ impl __rt::Object for MuteChannelResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel_mute),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel_mutes),
-                2 => __reader.option(&mut __map, 2, &mut __value.own_user),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel_mute),
+                1 => __reader.option(&mut __value.channel_mutes),
+                2 => __reader.option(&mut __value.own_user),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -850,6 +865,7 @@ impl<'de> serde::Deserialize<'de> for MuteChannelResponse {
 }
 
 impl crate::WireObject for MuteChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -869,16 +885,16 @@ impl __rt::Object for UnmuteChannelRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel_cids),
-                1 => __reader.option(&mut __map, 1, &mut __value.expiration),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel_cids),
+                1 => __reader.option(&mut __value.expiration),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -904,6 +920,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteChannelRequest {
 }
 
 impl crate::WireObject for UnmuteChannelRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -921,14 +938,14 @@ impl __rt::Object for UnmuteResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.non_existing_users),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.non_existing_users),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -952,6 +969,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteResponse {
 }
 
 impl crate::WireObject for UnmuteResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -972,17 +990,17 @@ impl __rt::Object for FlagUpdatedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.message),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                4 => __reader.option(&mut __map, 4, &mut __value.created_by),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.message),
+                3 => __reader.option(&mut __value.user),
+                4 => __reader.option(&mut __value.created_by),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1010,10 +1028,12 @@ impl<'de> serde::Deserialize<'de> for FlagUpdatedEvent {
 }
 
 impl crate::WireObject for FlagUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1045,28 +1065,28 @@ impl __rt::Object for MessageFlaggedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
-                10 => __reader.value(&mut __map, 10, &mut __value.message),
-                11 => __reader.option(&mut __map, 11, &mut __value.user),
-                12 => __reader.option(&mut __map, 12, &mut __value.flag),
-                13 => __reader.option(&mut __map, 13, &mut __value.reason),
-                14 => __reader.option(&mut __map, 14, &mut __value.total_flags),
-                15 => __reader.option(&mut __map, 15, &mut __value.details),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.value(&mut __value.message_id),
+                10 => __reader.value(&mut __value.message),
+                11 => __reader.option(&mut __value.user),
+                12 => __reader.option(&mut __value.flag),
+                13 => __reader.option(&mut __value.reason),
+                14 => __reader.option(&mut __value.total_flags),
+                15 => __reader.option(&mut __value.details),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1105,10 +1125,12 @@ impl<'de> serde::Deserialize<'de> for MessageFlaggedEvent {
 }
 
 impl crate::WireObject for MessageFlaggedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1130,18 +1152,18 @@ impl __rt::Object for MessageUnblockedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.value(&mut __map, 3, &mut __value.message_id),
-                4 => __reader.value(&mut __map, 4, &mut __value.message),
-                5 => __reader.option(&mut __map, 5, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.value(&mut __value.message_id),
+                4 => __reader.value(&mut __value.message),
+                5 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1170,10 +1192,12 @@ impl<'de> serde::Deserialize<'de> for MessageUnblockedEvent {
 }
 
 impl crate::WireObject for MessageUnblockedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1205,28 +1229,28 @@ impl __rt::Object for UserBannedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.user),
-                10 => __reader.option(&mut __map, 10, &mut __value.reason),
-                11 => __reader.option(&mut __map, 11, &mut __value.created_by),
-                12 => __reader.option(&mut __map, 12, &mut __value.expiration),
-                13 => __reader.option(&mut __map, 13, &mut __value.shadow),
-                14 => __reader.option(&mut __map, 14, &mut __value.review_queue_item_id),
-                15 => __reader.option(&mut __map, 15, &mut __value.total_bans),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.option(&mut __value.user),
+                10 => __reader.option(&mut __value.reason),
+                11 => __reader.option(&mut __value.created_by),
+                12 => __reader.option(&mut __value.expiration),
+                13 => __reader.option(&mut __value.shadow),
+                14 => __reader.option(&mut __value.review_queue_item_id),
+                15 => __reader.option(&mut __value.total_bans),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1265,10 +1289,12 @@ impl<'de> serde::Deserialize<'de> for UserBannedEvent {
 }
 
 impl crate::WireObject for UserBannedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1290,18 +1316,18 @@ impl __rt::Object for UserFlaggedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
-                4 => __reader.value(&mut __map, 4, &mut __value.reason),
-                5 => __reader.value(&mut __map, 5, &mut __value.total_flags),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.target_user),
+                4 => __reader.value(&mut __value.reason),
+                5 => __reader.value(&mut __value.total_flags),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1330,10 +1356,12 @@ impl<'de> serde::Deserialize<'de> for UserFlaggedEvent {
 }
 
 impl crate::WireObject for UserFlaggedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1360,23 +1388,23 @@ impl __rt::Object for UserMessagesDeletedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.user),
-                10 => __reader.option(&mut __map, 10, &mut __value.hard_delete),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.option(&mut __value.user),
+                10 => __reader.option(&mut __value.hard_delete),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1410,10 +1438,12 @@ impl<'de> serde::Deserialize<'de> for UserMessagesDeletedEvent {
 }
 
 impl crate::WireObject for UserMessagesDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1434,17 +1464,17 @@ impl __rt::Object for UserMutedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
-                4 => __reader.option(&mut __map, 4, &mut __value.target_users),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.target_user),
+                4 => __reader.option(&mut __value.target_users),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1472,10 +1502,12 @@ impl<'de> serde::Deserialize<'de> for UserMutedEvent {
 }
 
 impl crate::WireObject for UserMutedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1503,24 +1535,24 @@ impl __rt::Object for UserUnbannedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.team),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.user),
-                10 => __reader.option(&mut __map, 10, &mut __value.created_by),
-                11 => __reader.option(&mut __map, 11, &mut __value.shadow),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.team),
+                4 => __reader.option(&mut __value.channel_member_count),
+                5 => __reader.option(&mut __value.channel_message_count),
+                6 => __reader.option(&mut __value.channel_custom),
+                7 => __reader.option(&mut __value.channel_type),
+                8 => __reader.option(&mut __value.channel_id),
+                9 => __reader.option(&mut __value.user),
+                10 => __reader.option(&mut __value.created_by),
+                11 => __reader.option(&mut __value.shadow),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1555,10 +1587,12 @@ impl<'de> serde::Deserialize<'de> for UserUnbannedEvent {
 }
 
 impl crate::WireObject for UserUnbannedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1579,17 +1613,17 @@ impl __rt::Object for UserUnmutedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
-                4 => __reader.option(&mut __map, 4, &mut __value.target_users),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.target_user),
+                4 => __reader.option(&mut __value.target_users),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1617,10 +1651,12 @@ impl<'de> serde::Deserialize<'de> for UserUnmutedEvent {
 }
 
 impl crate::WireObject for UserUnmutedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1643,19 +1679,19 @@ impl __rt::Object for BanResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channel),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.option(&mut __map, 2, &mut __value.expires),
-                3 => __reader.option(&mut __map, 3, &mut __value.reason),
-                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
-                5 => __reader.option(&mut __map, 5, &mut __value.banned_by),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channel),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.option(&mut __value.expires),
+                3 => __reader.option(&mut __value.reason),
+                4 => __reader.option(&mut __value.shadow),
+                5 => __reader.option(&mut __value.banned_by),
+                6 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1684,6 +1720,7 @@ impl<'de> serde::Deserialize<'de> for BanResponse {
 }
 
 impl crate::WireObject for BanResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1705,18 +1742,18 @@ impl __rt::Object for FutureChannelBanResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user),
-                1 => __reader.option(&mut __map, 1, &mut __value.banned_by),
-                2 => __reader.option(&mut __map, 2, &mut __value.expires),
-                3 => __reader.option(&mut __map, 3, &mut __value.reason),
-                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user),
+                1 => __reader.option(&mut __value.banned_by),
+                2 => __reader.option(&mut __value.expires),
+                3 => __reader.option(&mut __value.reason),
+                4 => __reader.option(&mut __value.shadow),
+                5 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1744,6 +1781,7 @@ impl<'de> serde::Deserialize<'de> for FutureChannelBanResponse {
 }
 
 impl crate::WireObject for FutureChannelBanResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1772,25 +1810,25 @@ impl __rt::Object for FlagResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_by_automod),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.option(&mut __map, 2, &mut __value.target_message_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.target_message),
-                4 => __reader.option(&mut __map, 4, &mut __value.target_user),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
-                6 => __reader.value(&mut __map, 6, &mut __value.updated_at),
-                7 => __reader.option(&mut __map, 7, &mut __value.reviewed_at),
-                8 => __reader.option(&mut __map, 8, &mut __value.reviewed_by),
-                9 => __reader.option(&mut __map, 9, &mut __value.approved_at),
-                10 => __reader.option(&mut __map, 10, &mut __value.rejected_at),
-                11 => __reader.option(&mut __map, 11, &mut __value.reason),
-                12 => __reader.option(&mut __map, 12, &mut __value.details),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_by_automod),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.option(&mut __value.target_message_id),
+                3 => __reader.option(&mut __value.target_message),
+                4 => __reader.option(&mut __value.target_user),
+                5 => __reader.value(&mut __value.created_at),
+                6 => __reader.value(&mut __value.updated_at),
+                7 => __reader.option(&mut __value.reviewed_at),
+                8 => __reader.option(&mut __value.reviewed_by),
+                9 => __reader.option(&mut __value.approved_at),
+                10 => __reader.option(&mut __value.rejected_at),
+                11 => __reader.option(&mut __value.reason),
+                12 => __reader.option(&mut __value.details),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1826,10 +1864,12 @@ impl<'de> serde::Deserialize<'de> for FlagResponse {
 }
 
 impl crate::WireObject for FlagResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1858,25 +1898,25 @@ impl __rt::Object for MessageFlagResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_by_automod),
-                1 => __reader.option(&mut __map, 1, &mut __value.moderation_result),
-                2 => __reader.option(&mut __map, 2, &mut __value.moderation_feedback),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                4 => __reader.option(&mut __map, 4, &mut __value.message),
-                5 => __reader.option(&mut __map, 5, &mut __value.details),
-                6 => __reader.option(&mut __map, 6, &mut __value.reason),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.reviewed_at),
-                10 => __reader.option(&mut __map, 10, &mut __value.reviewed_by),
-                11 => __reader.option(&mut __map, 11, &mut __value.approved_at),
-                12 => __reader.option(&mut __map, 12, &mut __value.rejected_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_by_automod),
+                1 => __reader.option(&mut __value.moderation_result),
+                2 => __reader.option(&mut __value.moderation_feedback),
+                3 => __reader.option(&mut __value.user),
+                4 => __reader.option(&mut __value.message),
+                5 => __reader.option(&mut __value.details),
+                6 => __reader.option(&mut __value.reason),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.reviewed_at),
+                10 => __reader.option(&mut __value.reviewed_by),
+                11 => __reader.option(&mut __value.approved_at),
+                12 => __reader.option(&mut __value.rejected_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1912,10 +1952,12 @@ impl<'de> serde::Deserialize<'de> for MessageFlagResponse {
 }
 
 impl crate::WireObject for MessageFlagResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1942,23 +1984,23 @@ impl __rt::Object for MessageModerationResult {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.action),
-                2 => __reader.option(&mut __map, 2, &mut __value.moderated_by),
-                3 => __reader.option(&mut __map, 3, &mut __value.blocked_word),
-                4 => __reader.option(&mut __map, 4, &mut __value.blocklist_name),
-                5 => __reader.option(&mut __map, 5, &mut __value.moderation_thresholds),
-                6 => __reader.option(&mut __map, 6, &mut __value.ai_moderation_response),
-                7 => __reader.value(&mut __map, 7, &mut __value.user_karma),
-                8 => __reader.value(&mut __map, 8, &mut __value.user_bad_karma),
-                9 => __reader.value(&mut __map, 9, &mut __value.created_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message_id),
+                1 => __reader.value(&mut __value.action),
+                2 => __reader.option(&mut __value.moderated_by),
+                3 => __reader.option(&mut __value.blocked_word),
+                4 => __reader.option(&mut __value.blocklist_name),
+                5 => __reader.option(&mut __value.moderation_thresholds),
+                6 => __reader.option(&mut __value.ai_moderation_response),
+                7 => __reader.value(&mut __value.user_karma),
+                8 => __reader.value(&mut __value.user_bad_karma),
+                9 => __reader.value(&mut __value.created_at),
+                10 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1991,6 +2033,7 @@ impl<'de> serde::Deserialize<'de> for MessageModerationResult {
 }
 
 impl crate::WireObject for MessageModerationResult {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2008,14 +2051,14 @@ impl __rt::Object for FlagDetails {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.automod),
-                1 => __reader.value(&mut __map, 1, &mut __value.original_text),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.automod),
+                1 => __reader.value(&mut __value.original_text),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2039,6 +2082,7 @@ impl<'de> serde::Deserialize<'de> for FlagDetails {
 }
 
 impl crate::WireObject for FlagDetails {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2057,15 +2101,15 @@ impl __rt::Object for FlagFeedbackResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.created_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.labels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message_id),
+                1 => __reader.value(&mut __value.created_at),
+                2 => __reader.value(&mut __value.labels),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2090,6 +2134,7 @@ impl<'de> serde::Deserialize<'de> for FlagFeedbackResponse {
 }
 
 impl crate::WireObject for FlagFeedbackResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2108,15 +2153,15 @@ impl __rt::Object for FlagDetailsResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.automod),
-                1 => __reader.option(&mut __map, 1, &mut __value.extra),
-                2 => __reader.value(&mut __map, 2, &mut __value.original_text),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.automod),
+                1 => __reader.option(&mut __value.extra),
+                2 => __reader.value(&mut __value.original_text),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2141,6 +2186,7 @@ impl<'de> serde::Deserialize<'de> for FlagDetailsResponse {
 }
 
 impl crate::WireObject for FlagDetailsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2161,17 +2207,17 @@ impl __rt::Object for AutomodDetailsResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.action),
-                1 => __reader.option(&mut __map, 1, &mut __value.original_message_type),
-                2 => __reader.option(&mut __map, 2, &mut __value.result),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_details),
-                4 => __reader.option(&mut __map, 4, &mut __value.image_labels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.action),
+                1 => __reader.option(&mut __value.original_message_type),
+                2 => __reader.option(&mut __value.result),
+                3 => __reader.option(&mut __value.message_details),
+                4 => __reader.option(&mut __value.image_labels),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2198,6 +2244,7 @@ impl<'de> serde::Deserialize<'de> for AutomodDetailsResponse {
 }
 
 impl crate::WireObject for AutomodDetailsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2216,15 +2263,15 @@ impl __rt::Object for LabelResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.phrase_list_ids),
-                2 => __reader.option(&mut __map, 2, &mut __value.harm_labels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.phrase_list_ids),
+                2 => __reader.option(&mut __value.harm_labels),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2249,6 +2296,7 @@ impl<'de> serde::Deserialize<'de> for LabelResponse {
 }
 
 impl crate::WireObject for LabelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2268,16 +2316,16 @@ impl __rt::Object for FlagMessageDetailsResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.updated_by_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.pin_changed),
-                2 => __reader.option(&mut __map, 2, &mut __value.should_enrich),
-                3 => __reader.option(&mut __map, 3, &mut __value.skip_push),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.updated_by_id),
+                1 => __reader.option(&mut __value.pin_changed),
+                2 => __reader.option(&mut __value.should_enrich),
+                3 => __reader.option(&mut __value.skip_push),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2303,6 +2351,7 @@ impl<'de> serde::Deserialize<'de> for FlagMessageDetailsResponse {
 }
 
 impl crate::WireObject for FlagMessageDetailsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2322,16 +2371,16 @@ impl __rt::Object for ModerationResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.toxic),
-                1 => __reader.value(&mut __map, 1, &mut __value.explicit),
-                2 => __reader.value(&mut __map, 2, &mut __value.spam),
-                3 => __reader.value(&mut __map, 3, &mut __value.action),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.toxic),
+                1 => __reader.value(&mut __value.explicit),
+                2 => __reader.value(&mut __value.spam),
+                3 => __reader.value(&mut __value.action),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2357,6 +2406,7 @@ impl<'de> serde::Deserialize<'de> for ModerationResponse {
 }
 
 impl crate::WireObject for ModerationResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

@@ -29,24 +29,24 @@ impl __rt::Object for CreatePollRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.option(&mut __map, 3, &mut __value.options),
-                4 => __reader.option(&mut __map, 4, &mut __value.voting_visibility),
-                5 => __reader.option(&mut __map, 5, &mut __value.enforce_unique_vote),
-                6 => __reader.option(&mut __map, 6, &mut __value.max_votes_allowed),
-                7 => __reader.option(&mut __map, 7, &mut __value.allow_user_suggested_options),
-                8 => __reader.option(&mut __map, 8, &mut __value.allow_answers),
-                9 => __reader.option(&mut __map, 9, &mut __value.is_closed),
-                10 => __reader.option(&mut __map, 10, &mut __value.user_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.id),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.option(&mut __value.options),
+                4 => __reader.option(&mut __value.voting_visibility),
+                5 => __reader.option(&mut __value.enforce_unique_vote),
+                6 => __reader.option(&mut __value.max_votes_allowed),
+                7 => __reader.option(&mut __value.allow_user_suggested_options),
+                8 => __reader.option(&mut __value.allow_answers),
+                9 => __reader.option(&mut __value.is_closed),
+                10 => __reader.option(&mut __value.user_id),
+                11 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -81,10 +81,12 @@ impl<'de> serde::Deserialize<'de> for CreatePollRequest {
 }
 
 impl crate::WireObject for CreatePollRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -102,14 +104,14 @@ impl __rt::Object for PollResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.poll),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.poll),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -133,6 +135,7 @@ impl<'de> serde::Deserialize<'de> for PollResponse {
 }
 
 impl crate::WireObject for PollResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -160,24 +163,24 @@ impl __rt::Object for UpdatePollRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.option(&mut __map, 3, &mut __value.options),
-                4 => __reader.option(&mut __map, 4, &mut __value.enforce_unique_vote),
-                5 => __reader.option(&mut __map, 5, &mut __value.voting_visibility),
-                6 => __reader.option(&mut __map, 6, &mut __value.max_votes_allowed),
-                7 => __reader.option(&mut __map, 7, &mut __value.allow_user_suggested_options),
-                8 => __reader.option(&mut __map, 8, &mut __value.allow_answers),
-                9 => __reader.option(&mut __map, 9, &mut __value.is_closed),
-                10 => __reader.option(&mut __map, 10, &mut __value.user_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.option(&mut __value.options),
+                4 => __reader.option(&mut __value.enforce_unique_vote),
+                5 => __reader.option(&mut __value.voting_visibility),
+                6 => __reader.option(&mut __value.max_votes_allowed),
+                7 => __reader.option(&mut __value.allow_user_suggested_options),
+                8 => __reader.option(&mut __value.allow_answers),
+                9 => __reader.option(&mut __value.is_closed),
+                10 => __reader.option(&mut __value.user_id),
+                11 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -212,10 +215,12 @@ impl<'de> serde::Deserialize<'de> for UpdatePollRequest {
 }
 
 impl crate::WireObject for UpdatePollRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -235,16 +240,16 @@ impl __rt::Object for UpdatePollPartialRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.set),
-                1 => __reader.option(&mut __map, 1, &mut __value.unset),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.set),
+                1 => __reader.option(&mut __value.unset),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -270,6 +275,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePollPartialRequest {
 }
 
 impl crate::WireObject for UpdatePollPartialRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -290,17 +296,17 @@ impl __rt::Object for QueryPollsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.next),
-                4 => __reader.option(&mut __map, 4, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.limit),
+                3 => __reader.option(&mut __value.next),
+                4 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -327,6 +333,7 @@ impl<'de> serde::Deserialize<'de> for QueryPollsRequest {
 }
 
 impl crate::WireObject for QueryPollsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -346,16 +353,16 @@ impl __rt::Object for QueryPollsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.polls),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.polls),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -381,6 +388,7 @@ impl<'de> serde::Deserialize<'de> for QueryPollsResponse {
 }
 
 impl crate::WireObject for QueryPollsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -399,15 +407,15 @@ impl __rt::Object for CreatePollOptionRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.text),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.text),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -433,10 +441,12 @@ impl<'de> serde::Deserialize<'de> for CreatePollOptionRequest {
 }
 
 impl crate::WireObject for CreatePollOptionRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -454,14 +464,14 @@ impl __rt::Object for PollOptionResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.poll_option),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.poll_option),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -485,6 +495,7 @@ impl<'de> serde::Deserialize<'de> for PollOptionResponse {
 }
 
 impl crate::WireObject for PollOptionResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -504,16 +515,16 @@ impl __rt::Object for UpdatePollOptionRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.text),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.text),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -540,10 +551,12 @@ impl<'de> serde::Deserialize<'de> for UpdatePollOptionRequest {
 }
 
 impl crate::WireObject for UpdatePollOptionRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -562,15 +575,15 @@ impl __rt::Object for CastPollVoteRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.vote),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.vote),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -595,6 +608,7 @@ impl<'de> serde::Deserialize<'de> for CastPollVoteRequest {
 }
 
 impl crate::WireObject for CastPollVoteRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -613,15 +627,15 @@ impl __rt::Object for PollVoteResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.vote),
-                1 => __reader.option(&mut __map, 1, &mut __value.poll),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.vote),
+                1 => __reader.option(&mut __value.poll),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -646,6 +660,7 @@ impl<'de> serde::Deserialize<'de> for PollVoteResponse {
 }
 
 impl crate::WireObject for PollVoteResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -666,17 +681,17 @@ impl __rt::Object for QueryPollVotesRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.next),
-                4 => __reader.option(&mut __map, 4, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.limit),
+                3 => __reader.option(&mut __value.next),
+                4 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -703,6 +718,7 @@ impl<'de> serde::Deserialize<'de> for QueryPollVotesRequest {
 }
 
 impl crate::WireObject for QueryPollVotesRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -722,16 +738,16 @@ impl __rt::Object for PollVotesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.votes),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.votes),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -757,6 +773,7 @@ impl<'de> serde::Deserialize<'de> for PollVotesResponse {
 }
 
 impl crate::WireObject for PollVotesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -773,14 +790,11 @@ impl __rt::Object for PollOptionInput {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.text),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.text);
         }
         __value.custom = __reader.custom();
         __value.__wire = __reader.finish()?;
@@ -803,10 +817,12 @@ impl<'de> serde::Deserialize<'de> for PollOptionInput {
 }
 
 impl crate::WireObject for PollOptionInput {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -824,14 +840,14 @@ impl __rt::Object for PollOptionRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.text),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.option(&mut __value.text),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -856,10 +872,12 @@ impl<'de> serde::Deserialize<'de> for PollOptionRequest {
 }
 
 impl crate::WireObject for PollOptionRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -877,14 +895,14 @@ impl __rt::Object for VoteData {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.option_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.answer_text),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.option_id),
+                1 => __reader.option(&mut __value.answer_text),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -908,6 +926,7 @@ impl<'de> serde::Deserialize<'de> for VoteData {
 }
 
 impl crate::WireObject for VoteData {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -943,32 +962,32 @@ impl __rt::Object for PollResponseData {
         required: 17,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.value(&mut __map, 2, &mut __value.description),
-                3 => __reader.value(&mut __map, 3, &mut __value.voting_visibility),
-                4 => __reader.value(&mut __map, 4, &mut __value.enforce_unique_vote),
-                5 => __reader.option(&mut __map, 5, &mut __value.max_votes_allowed),
-                6 => __reader.value(&mut __map, 6, &mut __value.allow_user_suggested_options),
-                7 => __reader.value(&mut __map, 7, &mut __value.allow_answers),
-                8 => __reader.option(&mut __map, 8, &mut __value.is_closed),
-                9 => __reader.value(&mut __map, 9, &mut __value.vote_count),
-                10 => __reader.value(&mut __map, 10, &mut __value.options),
-                11 => __reader.value(&mut __map, 11, &mut __value.answers_count),
-                12 => __reader.value(&mut __map, 12, &mut __value.vote_counts_by_option),
-                13 => __reader.value(&mut __map, 13, &mut __value.latest_votes_by_option),
-                14 => __reader.value(&mut __map, 14, &mut __value.latest_answers),
-                15 => __reader.value(&mut __map, 15, &mut __value.own_votes),
-                16 => __reader.value(&mut __map, 16, &mut __value.created_by_id),
-                17 => __reader.option(&mut __map, 17, &mut __value.created_by),
-                18 => __reader.value(&mut __map, 18, &mut __value.created_at),
-                19 => __reader.value(&mut __map, 19, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.value(&mut __value.description),
+                3 => __reader.value(&mut __value.voting_visibility),
+                4 => __reader.value(&mut __value.enforce_unique_vote),
+                5 => __reader.option(&mut __value.max_votes_allowed),
+                6 => __reader.value(&mut __value.allow_user_suggested_options),
+                7 => __reader.value(&mut __value.allow_answers),
+                8 => __reader.option(&mut __value.is_closed),
+                9 => __reader.value(&mut __value.vote_count),
+                10 => __reader.value(&mut __value.options),
+                11 => __reader.value(&mut __value.answers_count),
+                12 => __reader.value(&mut __value.vote_counts_by_option),
+                13 => __reader.value(&mut __value.latest_votes_by_option),
+                14 => __reader.value(&mut __value.latest_answers),
+                15 => __reader.value(&mut __value.own_votes),
+                16 => __reader.value(&mut __value.created_by_id),
+                17 => __reader.option(&mut __value.created_by),
+                18 => __reader.value(&mut __value.created_at),
+                19 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1011,10 +1030,12 @@ impl<'de> serde::Deserialize<'de> for PollResponseData {
 }
 
 impl crate::WireObject for PollResponseData {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1039,21 +1060,21 @@ impl __rt::Object for PollVoteResponseData {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.poll_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.id),
-                2 => __reader.value(&mut __map, 2, &mut __value.option_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.is_answer),
-                4 => __reader.option(&mut __map, 4, &mut __value.answer_text),
-                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.poll_id),
+                1 => __reader.value(&mut __value.id),
+                2 => __reader.value(&mut __value.option_id),
+                3 => __reader.option(&mut __value.is_answer),
+                4 => __reader.option(&mut __value.answer_text),
+                5 => __reader.option(&mut __value.user_id),
+                6 => __reader.option(&mut __value.user),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1084,6 +1105,7 @@ impl<'de> serde::Deserialize<'de> for PollVoteResponseData {
 }
 
 impl crate::WireObject for PollVoteResponseData {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1101,14 +1123,14 @@ impl __rt::Object for PollOptionResponseData {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.text),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.text),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1133,10 +1155,12 @@ impl<'de> serde::Deserialize<'de> for PollOptionResponseData {
 }
 
 impl crate::WireObject for PollOptionResponseData {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1158,18 +1182,18 @@ impl __rt::Object for PollClosedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.poll),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.message_id),
+                4 => __reader.option(&mut __value.activity_id),
+                5 => __reader.value(&mut __value.poll),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1198,10 +1222,12 @@ impl<'de> serde::Deserialize<'de> for PollClosedEvent {
 }
 
 impl crate::WireObject for PollClosedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1223,18 +1249,18 @@ impl __rt::Object for PollDeletedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.poll),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.message_id),
+                4 => __reader.option(&mut __value.activity_id),
+                5 => __reader.value(&mut __value.poll),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1263,10 +1289,12 @@ impl<'de> serde::Deserialize<'de> for PollDeletedEvent {
 }
 
 impl crate::WireObject for PollDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1288,18 +1316,18 @@ impl __rt::Object for PollUpdatedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.poll),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.message_id),
+                4 => __reader.option(&mut __value.activity_id),
+                5 => __reader.value(&mut __value.poll),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1328,10 +1356,12 @@ impl<'de> serde::Deserialize<'de> for PollUpdatedEvent {
 }
 
 impl crate::WireObject for PollUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1354,19 +1384,19 @@ impl __rt::Object for PollVoteCastedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.poll),
-                6 => __reader.value(&mut __map, 6, &mut __value.poll_vote),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.message_id),
+                4 => __reader.option(&mut __value.activity_id),
+                5 => __reader.value(&mut __value.poll),
+                6 => __reader.value(&mut __value.poll_vote),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1396,10 +1426,12 @@ impl<'de> serde::Deserialize<'de> for PollVoteCastedEvent {
 }
 
 impl crate::WireObject for PollVoteCastedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1422,19 +1454,19 @@ impl __rt::Object for PollVoteChangedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.poll),
-                6 => __reader.value(&mut __map, 6, &mut __value.poll_vote),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.message_id),
+                4 => __reader.option(&mut __value.activity_id),
+                5 => __reader.value(&mut __value.poll),
+                6 => __reader.value(&mut __value.poll_vote),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1464,10 +1496,12 @@ impl<'de> serde::Deserialize<'de> for PollVoteChangedEvent {
 }
 
 impl crate::WireObject for PollVoteChangedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1490,19 +1524,19 @@ impl __rt::Object for PollVoteRemovedEvent {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
-                5 => __reader.value(&mut __map, 5, &mut __value.poll),
-                6 => __reader.value(&mut __map, 6, &mut __value.poll_vote),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.message_id),
+                4 => __reader.option(&mut __value.activity_id),
+                5 => __reader.value(&mut __value.poll),
+                6 => __reader.value(&mut __value.poll_vote),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1532,10 +1566,12 @@ impl<'de> serde::Deserialize<'de> for PollVoteRemovedEvent {
 }
 
 impl crate::WireObject for PollVoteRemovedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }

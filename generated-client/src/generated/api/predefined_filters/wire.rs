@@ -21,16 +21,16 @@ impl __rt::Object for QueryPredefinedFiltersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.predefined_filters),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.predefined_filters),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -56,6 +56,7 @@ impl<'de> serde::Deserialize<'de> for QueryPredefinedFiltersResponse {
 }
 
 impl crate::WireObject for QueryPredefinedFiltersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -76,17 +77,17 @@ impl __rt::Object for CreatePredefinedFilterRequest {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.description),
-                2 => __reader.value(&mut __map, 2, &mut __value.operation),
-                3 => __reader.value(&mut __map, 3, &mut __value.filter),
-                4 => __reader.option(&mut __map, 4, &mut __value.sort),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.description),
+                2 => __reader.value(&mut __value.operation),
+                3 => __reader.value(&mut __value.filter),
+                4 => __reader.option(&mut __value.sort),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -113,6 +114,7 @@ impl<'de> serde::Deserialize<'de> for CreatePredefinedFilterRequest {
 }
 
 impl crate::WireObject for CreatePredefinedFilterRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -130,14 +132,14 @@ impl __rt::Object for CreatePredefinedFilterResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.predefined_filter),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.predefined_filter),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -161,6 +163,7 @@ impl<'de> serde::Deserialize<'de> for CreatePredefinedFilterResponse {
 }
 
 impl crate::WireObject for CreatePredefinedFilterResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -178,14 +181,14 @@ impl __rt::Object for GetPredefinedFilterResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.predefined_filter),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.predefined_filter),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -209,6 +212,7 @@ impl<'de> serde::Deserialize<'de> for GetPredefinedFilterResponse {
 }
 
 impl crate::WireObject for GetPredefinedFilterResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -228,16 +232,16 @@ impl __rt::Object for UpdatePredefinedFilterRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.description),
-                1 => __reader.value(&mut __map, 1, &mut __value.operation),
-                2 => __reader.value(&mut __map, 2, &mut __value.filter),
-                3 => __reader.option(&mut __map, 3, &mut __value.sort),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.description),
+                1 => __reader.value(&mut __value.operation),
+                2 => __reader.value(&mut __value.filter),
+                3 => __reader.option(&mut __value.sort),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -263,6 +267,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePredefinedFilterRequest {
 }
 
 impl crate::WireObject for UpdatePredefinedFilterRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -280,14 +285,14 @@ impl __rt::Object for UpdatePredefinedFilterResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.predefined_filter),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.predefined_filter),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -311,6 +316,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePredefinedFilterResponse {
 }
 
 impl crate::WireObject for UpdatePredefinedFilterResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -336,22 +342,22 @@ impl __rt::Object for PredefinedFilterResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.description),
-                2 => __reader.value(&mut __map, 2, &mut __value.operation),
-                3 => __reader.value(&mut __map, 3, &mut __value.filter),
-                4 => __reader.option(&mut __map, 4, &mut __value.sort),
-                5 => __reader.option(&mut __map, 5, &mut __value.query_id),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
-                8 => __reader.option(&mut __map, 8, &mut __value.stats),
-                9 => __reader.option(&mut __map, 9, &mut __value.performance),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.description),
+                2 => __reader.value(&mut __value.operation),
+                3 => __reader.value(&mut __value.filter),
+                4 => __reader.option(&mut __value.sort),
+                5 => __reader.option(&mut __value.query_id),
+                6 => __reader.value(&mut __value.created_at),
+                7 => __reader.value(&mut __value.updated_at),
+                8 => __reader.option(&mut __value.stats),
+                9 => __reader.option(&mut __value.performance),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -383,6 +389,7 @@ impl<'de> serde::Deserialize<'de> for PredefinedFilterResponse {
 }
 
 impl crate::WireObject for PredefinedFilterResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -401,15 +408,15 @@ impl __rt::Object for SortParam {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.field),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.value(&mut __map, 2, &mut __value.direction),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.field),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.value(&mut __value.direction),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -434,6 +441,7 @@ impl<'de> serde::Deserialize<'de> for SortParam {
 }
 
 impl crate::WireObject for SortParam {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -452,15 +460,15 @@ impl __rt::Object for PredefinedFilterStatsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.calls),
-                1 => __reader.value(&mut __map, 1, &mut __value.max_latency_ms),
-                2 => __reader.option(&mut __map, 2, &mut __value.last_seen),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.calls),
+                1 => __reader.value(&mut __value.max_latency_ms),
+                2 => __reader.option(&mut __value.last_seen),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -485,6 +493,7 @@ impl<'de> serde::Deserialize<'de> for PredefinedFilterStatsResponse {
 }
 
 impl crate::WireObject for PredefinedFilterStatsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -509,21 +518,21 @@ impl __rt::Object for PerformanceAnalysisResponse {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.score),
-                1 => __reader.value(&mut __map, 1, &mut __value.analysis_type),
-                2 => __reader.value(&mut __map, 2, &mut __value.indexed_fields),
-                3 => __reader.value(&mut __map, 3, &mut __value.unindexed_fields),
-                4 => __reader.value(&mut __map, 4, &mut __value.unindexed_sort_fields),
-                5 => __reader.option(&mut __map, 5, &mut __value.scan_type),
-                6 => __reader.value(&mut __map, 6, &mut __value.warnings),
-                7 => __reader.value(&mut __map, 7, &mut __value.recommendations),
-                8 => __reader.option(&mut __map, 8, &mut __value.last_analyzed),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.score),
+                1 => __reader.value(&mut __value.analysis_type),
+                2 => __reader.value(&mut __value.indexed_fields),
+                3 => __reader.value(&mut __value.unindexed_fields),
+                4 => __reader.value(&mut __value.unindexed_sort_fields),
+                5 => __reader.option(&mut __value.scan_type),
+                6 => __reader.value(&mut __value.warnings),
+                7 => __reader.value(&mut __value.recommendations),
+                8 => __reader.option(&mut __value.last_analyzed),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -554,6 +563,7 @@ impl<'de> serde::Deserialize<'de> for PerformanceAnalysisResponse {
 }
 
 impl crate::WireObject for PerformanceAnalysisResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

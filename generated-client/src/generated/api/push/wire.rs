@@ -19,14 +19,14 @@ impl __rt::Object for ListDevicesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.devices),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.devices),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for ListDevicesResponse {
 }
 
 impl crate::WireObject for ListDevicesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -72,19 +73,19 @@ impl __rt::Object for CreateDeviceRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.push_provider),
-                2 => __reader.option(&mut __map, 2, &mut __value.push_provider_name),
-                3 => __reader.option(&mut __map, 3, &mut __value.voip_token),
-                4 => __reader.option(&mut __map, 4, &mut __value.hardware_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.push_provider),
+                2 => __reader.option(&mut __value.push_provider_name),
+                3 => __reader.option(&mut __value.voip_token),
+                4 => __reader.option(&mut __value.hardware_id),
+                5 => __reader.option(&mut __value.user_id),
+                6 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -113,6 +114,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeviceRequest {
 }
 
 impl crate::WireObject for CreateDeviceRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -129,14 +131,11 @@ impl __rt::Object for UpsertPushPreferencesRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.preferences),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.preferences);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -158,6 +157,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesRequest {
 }
 
 impl crate::WireObject for UpsertPushPreferencesRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -176,15 +176,15 @@ impl __rt::Object for UpsertPushPreferencesResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_preferences),
-                1 => __reader.value(&mut __map, 1, &mut __value.user_channel_preferences),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_preferences),
+                1 => __reader.value(&mut __value.user_channel_preferences),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -209,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesResponse {
 }
 
 impl crate::WireObject for UpsertPushPreferencesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -226,14 +227,14 @@ impl __rt::Object for ListPushProvidersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.push_providers),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.push_providers),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -257,6 +258,7 @@ impl<'de> serde::Deserialize<'de> for ListPushProvidersResponse {
 }
 
 impl crate::WireObject for ListPushProvidersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -273,14 +275,11 @@ impl __rt::Object for UpsertPushProviderRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.push_provider),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.option(&mut __value.push_provider);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -302,6 +301,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushProviderRequest {
 }
 
 impl crate::WireObject for UpsertPushProviderRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -319,14 +319,14 @@ impl __rt::Object for UpsertPushProviderResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.push_provider),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.push_provider),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -350,6 +350,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushProviderResponse {
 }
 
 impl crate::WireObject for UpsertPushProviderResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -367,14 +368,14 @@ impl __rt::Object for GetPushTemplatesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.value(&mut __map, 1, &mut __value.templates),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.value(&mut __value.templates),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -398,6 +399,7 @@ impl<'de> serde::Deserialize<'de> for GetPushTemplatesResponse {
 }
 
 impl crate::WireObject for GetPushTemplatesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -418,17 +420,17 @@ impl __rt::Object for UpsertPushTemplateRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.enable_push),
-                1 => __reader.value(&mut __map, 1, &mut __value.event_type),
-                2 => __reader.option(&mut __map, 2, &mut __value.push_provider_name),
-                3 => __reader.value(&mut __map, 3, &mut __value.push_provider_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.template),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.enable_push),
+                1 => __reader.value(&mut __value.event_type),
+                2 => __reader.option(&mut __value.push_provider_name),
+                3 => __reader.value(&mut __value.push_provider_type),
+                4 => __reader.option(&mut __value.template),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -455,6 +457,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequest {
 }
 
 impl crate::WireObject for UpsertPushTemplateRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -472,14 +475,14 @@ impl __rt::Object for UpsertPushTemplateResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.option(&mut __map, 1, &mut __value.template),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.option(&mut __value.template),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -503,6 +506,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateResponse {
 }
 
 impl crate::WireObject for UpsertPushTemplateResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -528,22 +532,22 @@ impl __rt::Object for CheckPushRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.apn_template),
-                2 => __reader.option(&mut __map, 2, &mut __value.firebase_template),
-                3 => __reader.option(&mut __map, 3, &mut __value.firebase_data_template),
-                4 => __reader.option(&mut __map, 4, &mut __value.skip_devices),
-                5 => __reader.option(&mut __map, 5, &mut __value.push_provider_type),
-                6 => __reader.option(&mut __map, 6, &mut __value.push_provider_name),
-                7 => __reader.option(&mut __map, 7, &mut __value.event_type),
-                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.message_id),
+                1 => __reader.option(&mut __value.apn_template),
+                2 => __reader.option(&mut __value.firebase_template),
+                3 => __reader.option(&mut __value.firebase_data_template),
+                4 => __reader.option(&mut __value.skip_devices),
+                5 => __reader.option(&mut __value.push_provider_type),
+                6 => __reader.option(&mut __value.push_provider_name),
+                7 => __reader.option(&mut __value.event_type),
+                8 => __reader.option(&mut __value.user_id),
+                9 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -575,6 +579,7 @@ impl<'de> serde::Deserialize<'de> for CheckPushRequest {
 }
 
 impl crate::WireObject for CheckPushRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -598,20 +603,20 @@ impl __rt::Object for CheckPushResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.device_errors),
-                1 => __reader.option(&mut __map, 1, &mut __value.general_errors),
-                2 => __reader.option(&mut __map, 2, &mut __value.skip_devices),
-                3 => __reader.option(&mut __map, 3, &mut __value.event_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.rendered_apn_template),
-                5 => __reader.option(&mut __map, 5, &mut __value.rendered_firebase_template),
-                6 => __reader.option(&mut __map, 6, &mut __value.rendered_message),
-                7 => __reader.value(&mut __map, 7, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.device_errors),
+                1 => __reader.option(&mut __value.general_errors),
+                2 => __reader.option(&mut __value.skip_devices),
+                3 => __reader.option(&mut __value.event_type),
+                4 => __reader.option(&mut __value.rendered_apn_template),
+                5 => __reader.option(&mut __value.rendered_firebase_template),
+                6 => __reader.option(&mut __value.rendered_message),
+                7 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -641,6 +646,7 @@ impl<'de> serde::Deserialize<'de> for CheckPushResponse {
 }
 
 impl crate::WireObject for CheckPushResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -659,15 +665,15 @@ impl __rt::Object for CheckSnsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.sns_topic_arn),
-                1 => __reader.option(&mut __map, 1, &mut __value.sns_key),
-                2 => __reader.option(&mut __map, 2, &mut __value.sns_secret),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.sns_topic_arn),
+                1 => __reader.option(&mut __value.sns_key),
+                2 => __reader.option(&mut __value.sns_secret),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -692,6 +698,7 @@ impl<'de> serde::Deserialize<'de> for CheckSnsRequest {
 }
 
 impl crate::WireObject for CheckSnsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -711,16 +718,16 @@ impl __rt::Object for CheckSnsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.status),
-                1 => __reader.option(&mut __map, 1, &mut __value.error),
-                2 => __reader.option(&mut __map, 2, &mut __value.data),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.status),
+                1 => __reader.option(&mut __value.error),
+                2 => __reader.option(&mut __value.data),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -746,6 +753,7 @@ impl<'de> serde::Deserialize<'de> for CheckSnsResponse {
 }
 
 impl crate::WireObject for CheckSnsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -764,15 +772,15 @@ impl __rt::Object for CheckSqsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.sqs_url),
-                1 => __reader.option(&mut __map, 1, &mut __value.sqs_key),
-                2 => __reader.option(&mut __map, 2, &mut __value.sqs_secret),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.sqs_url),
+                1 => __reader.option(&mut __value.sqs_key),
+                2 => __reader.option(&mut __value.sqs_secret),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -797,6 +805,7 @@ impl<'de> serde::Deserialize<'de> for CheckSqsRequest {
 }
 
 impl crate::WireObject for CheckSqsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -816,16 +825,16 @@ impl __rt::Object for CheckSqsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.status),
-                1 => __reader.option(&mut __map, 1, &mut __value.error),
-                2 => __reader.option(&mut __map, 2, &mut __value.data),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.status),
+                1 => __reader.option(&mut __value.error),
+                2 => __reader.option(&mut __value.data),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -851,6 +860,7 @@ impl<'de> serde::Deserialize<'de> for CheckSqsResponse {
 }
 
 impl crate::WireObject for CheckSqsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -875,21 +885,21 @@ impl __rt::Object for PushPreferenceInput {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel_cid),
-                2 => __reader.option(&mut __map, 2, &mut __value.chat_level),
-                3 => __reader.option(&mut __map, 3, &mut __value.chat_preferences),
-                4 => __reader.option(&mut __map, 4, &mut __value.call_level),
-                5 => __reader.option(&mut __map, 5, &mut __value.feeds_level),
-                6 => __reader.option(&mut __map, 6, &mut __value.feeds_preferences),
-                7 => __reader.option(&mut __map, 7, &mut __value.disabled_until),
-                8 => __reader.option(&mut __map, 8, &mut __value.remove_disable),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_id),
+                1 => __reader.option(&mut __value.channel_cid),
+                2 => __reader.option(&mut __value.chat_level),
+                3 => __reader.option(&mut __value.chat_preferences),
+                4 => __reader.option(&mut __value.call_level),
+                5 => __reader.option(&mut __value.feeds_level),
+                6 => __reader.option(&mut __value.feeds_preferences),
+                7 => __reader.option(&mut __value.disabled_until),
+                8 => __reader.option(&mut __value.remove_disable),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -920,6 +930,7 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInput {
 }
 
 impl crate::WireObject for PushPreferenceInput {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -963,40 +974,40 @@ impl __rt::Object for PushProviderResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.disabled_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.disabled_reason),
-                7 => __reader.option(&mut __map, 7, &mut __value.apn_auth_key),
-                8 => __reader.option(&mut __map, 8, &mut __value.apn_key_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.apn_p12_cert),
-                10 => __reader.option(&mut __map, 10, &mut __value.apn_team_id),
-                11 => __reader.option(&mut __map, 11, &mut __value.apn_topic),
-                12 => __reader.option(&mut __map, 12, &mut __value.apn_auth_type),
-                13 => __reader.option(&mut __map, 13, &mut __value.apn_development),
-                14 => __reader.option(&mut __map, 14, &mut __value.apn_host),
-                15 => __reader.option(&mut __map, 15, &mut __value.apn_sandbox_certificate),
-                16 => __reader.option(&mut __map, 16, &mut __value.apn_supports_voip_notifications),
-                17 => __reader.option(&mut __map, 17, &mut __value.apn_supports_remote_notifications),
-                18 => __reader.option(&mut __map, 18, &mut __value.firebase_server_key),
-                19 => __reader.option(&mut __map, 19, &mut __value.firebase_credentials),
-                20 => __reader.option(&mut __map, 20, &mut __value.firebase_data_template),
-                21 => __reader.option(&mut __map, 21, &mut __value.firebase_notification_template),
-                22 => __reader.option(&mut __map, 22, &mut __value.firebase_apn_template),
-                23 => __reader.option(&mut __map, 23, &mut __value.firebase_host),
-                24 => __reader.option(&mut __map, 24, &mut __value.huawei_app_id),
-                25 => __reader.option(&mut __map, 25, &mut __value.huawei_app_secret),
-                26 => __reader.option(&mut __map, 26, &mut __value.xiaomi_package_name),
-                27 => __reader.option(&mut __map, 27, &mut __value.xiaomi_app_secret),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.value(&mut __value.updated_at),
+                5 => __reader.option(&mut __value.disabled_at),
+                6 => __reader.option(&mut __value.disabled_reason),
+                7 => __reader.option(&mut __value.apn_auth_key),
+                8 => __reader.option(&mut __value.apn_key_id),
+                9 => __reader.option(&mut __value.apn_p12_cert),
+                10 => __reader.option(&mut __value.apn_team_id),
+                11 => __reader.option(&mut __value.apn_topic),
+                12 => __reader.option(&mut __value.apn_auth_type),
+                13 => __reader.option(&mut __value.apn_development),
+                14 => __reader.option(&mut __value.apn_host),
+                15 => __reader.option(&mut __value.apn_sandbox_certificate),
+                16 => __reader.option(&mut __value.apn_supports_voip_notifications),
+                17 => __reader.option(&mut __value.apn_supports_remote_notifications),
+                18 => __reader.option(&mut __value.firebase_server_key),
+                19 => __reader.option(&mut __value.firebase_credentials),
+                20 => __reader.option(&mut __value.firebase_data_template),
+                21 => __reader.option(&mut __value.firebase_notification_template),
+                22 => __reader.option(&mut __value.firebase_apn_template),
+                23 => __reader.option(&mut __value.firebase_host),
+                24 => __reader.option(&mut __value.huawei_app_id),
+                25 => __reader.option(&mut __value.huawei_app_secret),
+                26 => __reader.option(&mut __value.xiaomi_package_name),
+                27 => __reader.option(&mut __value.xiaomi_app_secret),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1046,6 +1057,7 @@ impl<'de> serde::Deserialize<'de> for PushProviderResponse {
 }
 
 impl crate::WireObject for PushProviderResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1085,36 +1097,36 @@ impl __rt::Object for PushProviderRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.type_),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.option(&mut __map, 3, &mut __value.disabled_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.disabled_reason),
-                5 => __reader.option(&mut __map, 5, &mut __value.apn_auth_key),
-                6 => __reader.option(&mut __map, 6, &mut __value.apn_key_id),
-                7 => __reader.option(&mut __map, 7, &mut __value.apn_p12_cert),
-                8 => __reader.option(&mut __map, 8, &mut __value.apn_team_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.apn_topic),
-                10 => __reader.option(&mut __map, 10, &mut __value.apn_auth_type),
-                11 => __reader.option(&mut __map, 11, &mut __value.apn_development),
-                12 => __reader.option(&mut __map, 12, &mut __value.apn_host),
-                13 => __reader.option(&mut __map, 13, &mut __value.apn_notification_template),
-                14 => __reader.option(&mut __map, 14, &mut __value.firebase_server_key),
-                15 => __reader.option(&mut __map, 15, &mut __value.firebase_credentials),
-                16 => __reader.option(&mut __map, 16, &mut __value.firebase_data_template),
-                17 => __reader.option(&mut __map, 17, &mut __value.firebase_notification_template),
-                18 => __reader.option(&mut __map, 18, &mut __value.firebase_apn_template),
-                19 => __reader.option(&mut __map, 19, &mut __value.firebase_host),
-                20 => __reader.option(&mut __map, 20, &mut __value.huawei_app_id),
-                21 => __reader.option(&mut __map, 21, &mut __value.huawei_app_secret),
-                22 => __reader.option(&mut __map, 22, &mut __value.xiaomi_package_name),
-                23 => __reader.option(&mut __map, 23, &mut __value.xiaomi_app_secret),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.type_),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.option(&mut __value.disabled_at),
+                4 => __reader.option(&mut __value.disabled_reason),
+                5 => __reader.option(&mut __value.apn_auth_key),
+                6 => __reader.option(&mut __value.apn_key_id),
+                7 => __reader.option(&mut __value.apn_p12_cert),
+                8 => __reader.option(&mut __value.apn_team_id),
+                9 => __reader.option(&mut __value.apn_topic),
+                10 => __reader.option(&mut __value.apn_auth_type),
+                11 => __reader.option(&mut __value.apn_development),
+                12 => __reader.option(&mut __value.apn_host),
+                13 => __reader.option(&mut __value.apn_notification_template),
+                14 => __reader.option(&mut __value.firebase_server_key),
+                15 => __reader.option(&mut __value.firebase_credentials),
+                16 => __reader.option(&mut __value.firebase_data_template),
+                17 => __reader.option(&mut __value.firebase_notification_template),
+                18 => __reader.option(&mut __value.firebase_apn_template),
+                19 => __reader.option(&mut __value.firebase_host),
+                20 => __reader.option(&mut __value.huawei_app_id),
+                21 => __reader.option(&mut __value.huawei_app_secret),
+                22 => __reader.option(&mut __value.xiaomi_package_name),
+                23 => __reader.option(&mut __value.xiaomi_app_secret),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1160,6 +1172,7 @@ impl<'de> serde::Deserialize<'de> for PushProviderRequest {
 }
 
 impl crate::WireObject for PushProviderRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1181,18 +1194,18 @@ impl __rt::Object for PushTemplateResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.push_provider_internal_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.enable_push),
-                2 => __reader.value(&mut __map, 2, &mut __value.event_type),
-                3 => __reader.option(&mut __map, 3, &mut __value.template),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.value(&mut __map, 5, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.push_provider_internal_id),
+                1 => __reader.value(&mut __value.enable_push),
+                2 => __reader.value(&mut __value.event_type),
+                3 => __reader.option(&mut __value.template),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1220,6 +1233,7 @@ impl<'de> serde::Deserialize<'de> for PushTemplateResponse {
 }
 
 impl crate::WireObject for PushTemplateResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1238,15 +1252,15 @@ impl __rt::Object for DeviceErrorInfo {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.provider),
-                1 => __reader.value(&mut __map, 1, &mut __value.provider_name),
-                2 => __reader.value(&mut __map, 2, &mut __value.error_message),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.provider),
+                1 => __reader.value(&mut __value.provider_name),
+                2 => __reader.value(&mut __value.error_message),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1271,6 +1285,7 @@ impl<'de> serde::Deserialize<'de> for DeviceErrorInfo {
 }
 
 impl crate::WireObject for DeviceErrorInfo {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1293,19 +1308,19 @@ impl __rt::Object for ChatPreferencesInput {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
-                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
-                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
-                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
-                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
-                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.default_preference),
+                1 => __reader.option(&mut __value.direct_mentions),
+                2 => __reader.option(&mut __value.role_mentions),
+                3 => __reader.option(&mut __value.group_mentions),
+                4 => __reader.option(&mut __value.thread_replies),
+                5 => __reader.option(&mut __value.here_mentions),
+                6 => __reader.option(&mut __value.channel_mentions),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1334,6 +1349,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInput {
 }
 
 impl crate::WireObject for ChatPreferencesInput {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1357,20 +1373,20 @@ impl __rt::Object for FeedsPreferences {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.follow),
-                1 => __reader.option(&mut __map, 1, &mut __value.comment),
-                2 => __reader.option(&mut __map, 2, &mut __value.reaction),
-                3 => __reader.option(&mut __map, 3, &mut __value.comment_reaction),
-                4 => __reader.option(&mut __map, 4, &mut __value.comment_reply),
-                5 => __reader.option(&mut __map, 5, &mut __value.comment_mention),
-                6 => __reader.option(&mut __map, 6, &mut __value.mention),
-                7 => __reader.option(&mut __map, 7, &mut __value.custom_activity_types),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.follow),
+                1 => __reader.option(&mut __value.comment),
+                2 => __reader.option(&mut __value.reaction),
+                3 => __reader.option(&mut __value.comment_reaction),
+                4 => __reader.option(&mut __value.comment_reply),
+                5 => __reader.option(&mut __value.comment_mention),
+                6 => __reader.option(&mut __value.mention),
+                7 => __reader.option(&mut __value.custom_activity_types),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1400,6 +1416,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferences {
 }
 
 impl crate::WireObject for FeedsPreferences {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1422,19 +1439,19 @@ impl __rt::Object for ChatPreferencesResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
-                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
-                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
-                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
-                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
-                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.default_preference),
+                1 => __reader.option(&mut __value.direct_mentions),
+                2 => __reader.option(&mut __value.role_mentions),
+                3 => __reader.option(&mut __value.group_mentions),
+                4 => __reader.option(&mut __value.thread_replies),
+                5 => __reader.option(&mut __value.here_mentions),
+                6 => __reader.option(&mut __value.channel_mentions),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1463,6 +1480,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesResponse {
 }
 
 impl crate::WireObject for ChatPreferencesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1484,18 +1502,18 @@ impl __rt::Object for PushPreferencesResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.chat_level),
-                1 => __reader.option(&mut __map, 1, &mut __value.chat_preferences),
-                2 => __reader.option(&mut __map, 2, &mut __value.call_level),
-                3 => __reader.option(&mut __map, 3, &mut __value.feeds_level),
-                4 => __reader.option(&mut __map, 4, &mut __value.feeds_preferences),
-                5 => __reader.option(&mut __map, 5, &mut __value.disabled_until),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.chat_level),
+                1 => __reader.option(&mut __value.chat_preferences),
+                2 => __reader.option(&mut __value.call_level),
+                3 => __reader.option(&mut __value.feeds_level),
+                4 => __reader.option(&mut __value.feeds_preferences),
+                5 => __reader.option(&mut __value.disabled_until),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1523,6 +1541,7 @@ impl<'de> serde::Deserialize<'de> for PushPreferencesResponse {
 }
 
 impl crate::WireObject for PushPreferencesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1546,20 +1565,20 @@ impl __rt::Object for FeedsPreferencesResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.follow),
-                1 => __reader.option(&mut __map, 1, &mut __value.comment),
-                2 => __reader.option(&mut __map, 2, &mut __value.reaction),
-                3 => __reader.option(&mut __map, 3, &mut __value.comment_reaction),
-                4 => __reader.option(&mut __map, 4, &mut __value.comment_reply),
-                5 => __reader.option(&mut __map, 5, &mut __value.comment_mention),
-                6 => __reader.option(&mut __map, 6, &mut __value.mention),
-                7 => __reader.option(&mut __map, 7, &mut __value.custom_activity_types),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.follow),
+                1 => __reader.option(&mut __value.comment),
+                2 => __reader.option(&mut __value.reaction),
+                3 => __reader.option(&mut __value.comment_reaction),
+                4 => __reader.option(&mut __value.comment_reply),
+                5 => __reader.option(&mut __value.comment_mention),
+                6 => __reader.option(&mut __value.mention),
+                7 => __reader.option(&mut __value.custom_activity_types),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1589,6 +1608,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesResponse {
 }
 
 impl crate::WireObject for FeedsPreferencesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1607,15 +1627,15 @@ impl __rt::Object for ChannelPushPreferencesResponse {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.chat_level),
-                1 => __reader.option(&mut __map, 1, &mut __value.chat_preferences),
-                2 => __reader.option(&mut __map, 2, &mut __value.disabled_until),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.chat_level),
+                1 => __reader.option(&mut __value.chat_preferences),
+                2 => __reader.option(&mut __value.disabled_until),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1640,6 +1660,7 @@ impl<'de> serde::Deserialize<'de> for ChannelPushPreferencesResponse {
 }
 
 impl crate::WireObject for ChannelPushPreferencesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

@@ -20,15 +20,15 @@ impl __rt::Object for SendReactionRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.reaction),
-                1 => __reader.option(&mut __map, 1, &mut __value.enforce_unique),
-                2 => __reader.option(&mut __map, 2, &mut __value.skip_push),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.reaction),
+                1 => __reader.option(&mut __value.enforce_unique),
+                2 => __reader.option(&mut __value.skip_push),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -53,6 +53,7 @@ impl<'de> serde::Deserialize<'de> for SendReactionRequest {
 }
 
 impl crate::WireObject for SendReactionRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -71,15 +72,15 @@ impl __rt::Object for SendReactionResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.value(&mut __map, 1, &mut __value.reaction),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.value(&mut __value.reaction),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -104,6 +105,7 @@ impl<'de> serde::Deserialize<'de> for SendReactionResponse {
 }
 
 impl crate::WireObject for SendReactionResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -122,15 +124,15 @@ impl __rt::Object for DeleteReactionResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message),
-                1 => __reader.value(&mut __map, 1, &mut __value.reaction),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message),
+                1 => __reader.value(&mut __value.reaction),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -155,6 +157,7 @@ impl<'de> serde::Deserialize<'de> for DeleteReactionResponse {
 }
 
 impl crate::WireObject for DeleteReactionResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -172,14 +175,14 @@ impl __rt::Object for GetReactionsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.reactions),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.reactions),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -203,6 +206,7 @@ impl<'de> serde::Deserialize<'de> for GetReactionsResponse {
 }
 
 impl crate::WireObject for GetReactionsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -225,19 +229,19 @@ impl __rt::Object for QueryReactionsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                4 => __reader.option(&mut __map, 4, &mut __value.limit),
-                5 => __reader.option(&mut __map, 5, &mut __value.next),
-                6 => __reader.option(&mut __map, 6, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                4 => __reader.option(&mut __value.limit),
+                5 => __reader.option(&mut __value.next),
+                6 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -266,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for QueryReactionsRequest {
 }
 
 impl crate::WireObject for QueryReactionsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -285,16 +290,16 @@ impl __rt::Object for QueryReactionsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.reactions),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                2 => __reader.option(&mut __map, 2, &mut __value.next),
-                3 => __reader.option(&mut __map, 3, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.reactions),
+                1 => __reader.value(&mut __value.duration),
+                2 => __reader.option(&mut __value.next),
+                3 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -320,6 +325,7 @@ impl<'de> serde::Deserialize<'de> for QueryReactionsResponse {
 }
 
 impl crate::WireObject for QueryReactionsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -350,27 +356,27 @@ impl __rt::Object for ReactionDeletedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
-                1 => __reader.option(&mut __map, 1, &mut __value.message_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.message),
-                3 => __reader.option(&mut __map, 3, &mut __value.thread_participants),
-                4 => __reader.option(&mut __map, 4, &mut __value.user),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.received_at),
-                7 => __reader.option(&mut __map, 7, &mut __value.cid),
-                8 => __reader.option(&mut __map, 8, &mut __value.team),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel_member_count),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel_message_count),
-                11 => __reader.option(&mut __map, 11, &mut __value.channel_custom),
-                12 => __reader.option(&mut __map, 12, &mut __value.channel_type),
-                13 => __reader.option(&mut __map, 13, &mut __value.channel_id),
-                14 => __reader.value(&mut __map, 14, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.reaction),
+                1 => __reader.option(&mut __value.message_id),
+                2 => __reader.option(&mut __value.message),
+                3 => __reader.option(&mut __value.thread_participants),
+                4 => __reader.option(&mut __value.user),
+                5 => __reader.value(&mut __value.created_at),
+                6 => __reader.option(&mut __value.received_at),
+                7 => __reader.option(&mut __value.cid),
+                8 => __reader.option(&mut __value.team),
+                9 => __reader.option(&mut __value.channel_member_count),
+                10 => __reader.option(&mut __value.channel_message_count),
+                11 => __reader.option(&mut __value.channel_custom),
+                12 => __reader.option(&mut __value.channel_type),
+                13 => __reader.option(&mut __value.channel_id),
+                14 => __reader.value(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -408,10 +414,12 @@ impl<'de> serde::Deserialize<'de> for ReactionDeletedEvent {
 }
 
 impl crate::WireObject for ReactionDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -442,27 +450,27 @@ impl __rt::Object for ReactionNewEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
-                1 => __reader.option(&mut __map, 1, &mut __value.message_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.message),
-                3 => __reader.option(&mut __map, 3, &mut __value.thread_participants),
-                4 => __reader.option(&mut __map, 4, &mut __value.user),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.received_at),
-                7 => __reader.option(&mut __map, 7, &mut __value.cid),
-                8 => __reader.option(&mut __map, 8, &mut __value.team),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel_member_count),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel_message_count),
-                11 => __reader.option(&mut __map, 11, &mut __value.channel_custom),
-                12 => __reader.option(&mut __map, 12, &mut __value.channel_type),
-                13 => __reader.option(&mut __map, 13, &mut __value.channel_id),
-                14 => __reader.value(&mut __map, 14, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.reaction),
+                1 => __reader.option(&mut __value.message_id),
+                2 => __reader.option(&mut __value.message),
+                3 => __reader.option(&mut __value.thread_participants),
+                4 => __reader.option(&mut __value.user),
+                5 => __reader.value(&mut __value.created_at),
+                6 => __reader.option(&mut __value.received_at),
+                7 => __reader.option(&mut __value.cid),
+                8 => __reader.option(&mut __value.team),
+                9 => __reader.option(&mut __value.channel_member_count),
+                10 => __reader.option(&mut __value.channel_message_count),
+                11 => __reader.option(&mut __value.channel_custom),
+                12 => __reader.option(&mut __value.channel_type),
+                13 => __reader.option(&mut __value.channel_id),
+                14 => __reader.value(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -500,10 +508,12 @@ impl<'de> serde::Deserialize<'de> for ReactionNewEvent {
 }
 
 impl crate::WireObject for ReactionNewEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -533,26 +543,26 @@ impl __rt::Object for ReactionUpdatedEvent {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
-                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.message),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.cid),
-                7 => __reader.option(&mut __map, 7, &mut __value.team),
-                8 => __reader.option(&mut __map, 8, &mut __value.channel_member_count),
-                9 => __reader.option(&mut __map, 9, &mut __value.channel_message_count),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel_custom),
-                11 => __reader.option(&mut __map, 11, &mut __value.channel_type),
-                12 => __reader.option(&mut __map, 12, &mut __value.channel_id),
-                13 => __reader.value(&mut __map, 13, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.reaction),
+                1 => __reader.value(&mut __value.message_id),
+                2 => __reader.value(&mut __value.message),
+                3 => __reader.option(&mut __value.user),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.option(&mut __value.received_at),
+                6 => __reader.option(&mut __value.cid),
+                7 => __reader.option(&mut __value.team),
+                8 => __reader.option(&mut __value.channel_member_count),
+                9 => __reader.option(&mut __value.channel_message_count),
+                10 => __reader.option(&mut __value.channel_custom),
+                11 => __reader.option(&mut __value.channel_type),
+                12 => __reader.option(&mut __value.channel_id),
+                13 => __reader.value(&mut __value.channel),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -589,10 +599,12 @@ impl<'de> serde::Deserialize<'de> for ReactionUpdatedEvent {
 }
 
 impl crate::WireObject for ReactionUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -614,18 +626,18 @@ impl __rt::Object for ReactionRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.option(&mut __map, 1, &mut __value.score),
-                2 => __reader.option(&mut __map, 2, &mut __value.created_at),
-                3 => __reader.option(&mut __map, 3, &mut __value.updated_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.user_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.option(&mut __value.score),
+                2 => __reader.option(&mut __value.created_at),
+                3 => __reader.option(&mut __value.updated_at),
+                4 => __reader.option(&mut __value.user_id),
+                5 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -654,10 +666,12 @@ impl<'de> serde::Deserialize<'de> for ReactionRequest {
 }
 
 impl crate::WireObject for ReactionRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -680,19 +694,19 @@ impl __rt::Object for ReactionResponse {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.user),
-                3 => __reader.value(&mut __map, 3, &mut __value.type_),
-                4 => __reader.value(&mut __map, 4, &mut __value.score),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
-                6 => __reader.value(&mut __map, 6, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message_id),
+                1 => __reader.value(&mut __value.user_id),
+                2 => __reader.value(&mut __value.user),
+                3 => __reader.value(&mut __value.type_),
+                4 => __reader.value(&mut __value.score),
+                5 => __reader.value(&mut __value.created_at),
+                6 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -722,10 +736,12 @@ impl<'de> serde::Deserialize<'de> for ReactionResponse {
 }
 
 impl crate::WireObject for ReactionResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -746,17 +762,17 @@ impl __rt::Object for ReactionGroupResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.count),
-                1 => __reader.value(&mut __map, 1, &mut __value.sum_scores),
-                2 => __reader.value(&mut __map, 2, &mut __value.first_reaction_at),
-                3 => __reader.value(&mut __map, 3, &mut __value.last_reaction_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.latest_reactions_by),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.count),
+                1 => __reader.value(&mut __value.sum_scores),
+                2 => __reader.value(&mut __value.first_reaction_at),
+                3 => __reader.value(&mut __value.last_reaction_at),
+                4 => __reader.value(&mut __value.latest_reactions_by),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -783,6 +799,7 @@ impl<'de> serde::Deserialize<'de> for ReactionGroupResponse {
 }
 
 impl crate::WireObject for ReactionGroupResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -801,15 +818,15 @@ impl __rt::Object for ReactionGroupUserResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_id),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -834,6 +851,7 @@ impl<'de> serde::Deserialize<'de> for ReactionGroupUserResponse {
 }
 
 impl crate::WireObject for ReactionGroupUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

@@ -20,15 +20,15 @@ impl __rt::Object for CreateReminderRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.remind_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.remind_at),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -53,6 +53,7 @@ impl<'de> serde::Deserialize<'de> for CreateReminderRequest {
 }
 
 impl crate::WireObject for CreateReminderRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -71,15 +72,15 @@ impl __rt::Object for UpdateReminderRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.remind_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.remind_at),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -104,6 +105,7 @@ impl<'de> serde::Deserialize<'de> for UpdateReminderRequest {
 }
 
 impl crate::WireObject for UpdateReminderRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -121,14 +123,14 @@ impl __rt::Object for UpdateReminderResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.reminder),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.reminder),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -152,6 +154,7 @@ impl<'de> serde::Deserialize<'de> for UpdateReminderResponse {
 }
 
 impl crate::WireObject for UpdateReminderResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -168,14 +171,11 @@ impl __rt::Object for DeleteReminderResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -197,6 +197,7 @@ impl<'de> serde::Deserialize<'de> for DeleteReminderResponse {
 }
 
 impl crate::WireObject for DeleteReminderResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -219,19 +220,19 @@ impl __rt::Object for QueryRemindersRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user),
-                4 => __reader.option(&mut __map, 4, &mut __value.limit),
-                5 => __reader.option(&mut __map, 5, &mut __value.next),
-                6 => __reader.option(&mut __map, 6, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.user_id),
+                3 => __reader.option(&mut __value.user),
+                4 => __reader.option(&mut __value.limit),
+                5 => __reader.option(&mut __value.next),
+                6 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -260,6 +261,7 @@ impl<'de> serde::Deserialize<'de> for QueryRemindersRequest {
 }
 
 impl crate::WireObject for QueryRemindersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -279,16 +281,16 @@ impl __rt::Object for QueryRemindersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.reminders),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.reminders),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -314,6 +316,7 @@ impl<'de> serde::Deserialize<'de> for QueryRemindersResponse {
 }
 
 impl crate::WireObject for QueryRemindersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -336,19 +339,19 @@ impl __rt::Object for ReminderCreatedEvent {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.message_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.user_id),
-                4 => __reader.value(&mut __map, 4, &mut __value.cid),
-                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.reminder),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.message_id),
+                3 => __reader.value(&mut __value.user_id),
+                4 => __reader.value(&mut __value.cid),
+                5 => __reader.option(&mut __value.parent_id),
+                6 => __reader.option(&mut __value.reminder),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -378,10 +381,12 @@ impl<'de> serde::Deserialize<'de> for ReminderCreatedEvent {
 }
 
 impl crate::WireObject for ReminderCreatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -404,19 +409,19 @@ impl __rt::Object for ReminderDeletedEvent {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.message_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.user_id),
-                4 => __reader.value(&mut __map, 4, &mut __value.cid),
-                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.reminder),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.message_id),
+                3 => __reader.value(&mut __value.user_id),
+                4 => __reader.value(&mut __value.cid),
+                5 => __reader.option(&mut __value.parent_id),
+                6 => __reader.option(&mut __value.reminder),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -446,10 +451,12 @@ impl<'de> serde::Deserialize<'de> for ReminderDeletedEvent {
 }
 
 impl crate::WireObject for ReminderDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -472,19 +479,19 @@ impl __rt::Object for ReminderNotificationEvent {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.message_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.user_id),
-                4 => __reader.value(&mut __map, 4, &mut __value.cid),
-                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.reminder),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.message_id),
+                3 => __reader.value(&mut __value.user_id),
+                4 => __reader.value(&mut __value.cid),
+                5 => __reader.option(&mut __value.parent_id),
+                6 => __reader.option(&mut __value.reminder),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -514,10 +521,12 @@ impl<'de> serde::Deserialize<'de> for ReminderNotificationEvent {
 }
 
 impl crate::WireObject for ReminderNotificationEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -540,19 +549,19 @@ impl __rt::Object for ReminderUpdatedEvent {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.message_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.user_id),
-                4 => __reader.value(&mut __map, 4, &mut __value.cid),
-                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.reminder),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.message_id),
+                3 => __reader.value(&mut __value.user_id),
+                4 => __reader.value(&mut __value.cid),
+                5 => __reader.option(&mut __value.parent_id),
+                6 => __reader.option(&mut __value.reminder),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -582,10 +591,12 @@ impl<'de> serde::Deserialize<'de> for ReminderUpdatedEvent {
 }
 
 impl crate::WireObject for ReminderUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -610,21 +621,21 @@ impl __rt::Object for ReminderResponseData {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.remind_at),
-                1 => __reader.value(&mut __map, 1, &mut __value.channel_cid),
-                2 => __reader.option(&mut __map, 2, &mut __value.channel),
-                3 => __reader.value(&mut __map, 3, &mut __value.message_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.message),
-                5 => __reader.value(&mut __map, 5, &mut __value.user_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.user),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.remind_at),
+                1 => __reader.value(&mut __value.channel_cid),
+                2 => __reader.option(&mut __value.channel),
+                3 => __reader.value(&mut __value.message_id),
+                4 => __reader.option(&mut __value.message),
+                5 => __reader.value(&mut __value.user_id),
+                6 => __reader.option(&mut __value.user),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -655,6 +666,7 @@ impl<'de> serde::Deserialize<'de> for ReminderResponseData {
 }
 
 impl crate::WireObject for ReminderResponseData {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

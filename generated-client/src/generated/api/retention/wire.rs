@@ -19,14 +19,14 @@ impl __rt::Object for GetRetentionPolicyResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.policies),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.policies),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyResponse {
 }
 
 impl crate::WireObject for GetRetentionPolicyResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -67,14 +68,14 @@ impl __rt::Object for SetRetentionPolicyRequest {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.policy),
-                1 => __reader.value(&mut __map, 1, &mut __value.max_age_hours),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.policy),
+                1 => __reader.value(&mut __value.max_age_hours),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -98,6 +99,7 @@ impl<'de> serde::Deserialize<'de> for SetRetentionPolicyRequest {
 }
 
 impl crate::WireObject for SetRetentionPolicyRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -115,14 +117,14 @@ impl __rt::Object for SetRetentionPolicyResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.policy),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.policy),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -146,6 +148,7 @@ impl<'de> serde::Deserialize<'de> for SetRetentionPolicyResponse {
 }
 
 impl crate::WireObject for SetRetentionPolicyResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -162,14 +165,11 @@ impl __rt::Object for DeleteRetentionPolicyRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.policy),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.policy);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -191,6 +191,7 @@ impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyRequest {
 }
 
 impl crate::WireObject for DeleteRetentionPolicyRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -207,14 +208,11 @@ impl __rt::Object for DeleteRetentionPolicyResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -236,6 +234,7 @@ impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyResponse {
 }
 
 impl crate::WireObject for DeleteRetentionPolicyResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -256,17 +255,17 @@ impl __rt::Object for GetRetentionPolicyRunsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.filter_conditions),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.next),
-                4 => __reader.option(&mut __map, 4, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.filter_conditions),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.limit),
+                3 => __reader.option(&mut __value.next),
+                4 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -293,6 +292,7 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyRunsRequest {
 }
 
 impl crate::WireObject for GetRetentionPolicyRunsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -312,16 +312,16 @@ impl __rt::Object for GetRetentionPolicyRunsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.runs),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.runs),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -347,6 +347,7 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyRunsResponse {
 }
 
 impl crate::WireObject for GetRetentionPolicyRunsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -366,16 +367,16 @@ impl __rt::Object for RetentionPolicy {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.app_pk),
-                1 => __reader.value(&mut __map, 1, &mut __value.policy),
-                2 => __reader.value(&mut __map, 2, &mut __value.config),
-                3 => __reader.value(&mut __map, 3, &mut __value.enabled_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.app_pk),
+                1 => __reader.value(&mut __value.policy),
+                2 => __reader.value(&mut __value.config),
+                3 => __reader.value(&mut __value.enabled_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -401,6 +402,7 @@ impl<'de> serde::Deserialize<'de> for RetentionPolicy {
 }
 
 impl crate::WireObject for RetentionPolicy {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -420,16 +422,16 @@ impl __rt::Object for RetentionRunResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.app_pk),
-                1 => __reader.value(&mut __map, 1, &mut __value.policy),
-                2 => __reader.value(&mut __map, 2, &mut __value.date),
-                3 => __reader.value(&mut __map, 3, &mut __value.stats),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.app_pk),
+                1 => __reader.value(&mut __value.policy),
+                2 => __reader.value(&mut __value.date),
+                3 => __reader.value(&mut __value.stats),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -455,6 +457,7 @@ impl<'de> serde::Deserialize<'de> for RetentionRunResponse {
 }
 
 impl crate::WireObject for RetentionRunResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -471,14 +474,11 @@ impl __rt::Object for PolicyConfig {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.max_age_hours),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.max_age_hours);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -500,6 +500,7 @@ impl<'de> serde::Deserialize<'de> for PolicyConfig {
 }
 
 impl crate::WireObject for PolicyConfig {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -517,14 +518,14 @@ impl __rt::Object for RunStats {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.channels_deleted),
-                1 => __reader.option(&mut __map, 1, &mut __value.messages_deleted),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.channels_deleted),
+                1 => __reader.option(&mut __value.messages_deleted),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -548,6 +549,7 @@ impl<'de> serde::Deserialize<'de> for RunStats {
 }
 
 impl crate::WireObject for RunStats {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

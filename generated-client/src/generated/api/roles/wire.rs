@@ -19,14 +19,14 @@ impl __rt::Object for ListPermissionsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.permissions),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for ListPermissionsResponse {
 }
 
 impl crate::WireObject for ListPermissionsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -72,19 +73,19 @@ impl __rt::Object for CreatePermissionRequest {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.value(&mut __map, 3, &mut __value.action),
-                4 => __reader.option(&mut __map, 4, &mut __value.owner),
-                5 => __reader.option(&mut __map, 5, &mut __value.same_team),
-                6 => __reader.value(&mut __map, 6, &mut __value.condition),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.value(&mut __value.action),
+                4 => __reader.option(&mut __value.owner),
+                5 => __reader.option(&mut __value.same_team),
+                6 => __reader.value(&mut __value.condition),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -113,6 +114,7 @@ impl<'de> serde::Deserialize<'de> for CreatePermissionRequest {
 }
 
 impl crate::WireObject for CreatePermissionRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -130,14 +132,14 @@ impl __rt::Object for GetCustomPermissionResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.permission),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.permission),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -161,6 +163,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomPermissionResponse {
 }
 
 impl crate::WireObject for GetCustomPermissionResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -182,18 +185,18 @@ impl __rt::Object for PermissionRequest {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.description),
-                2 => __reader.value(&mut __map, 2, &mut __value.action),
-                3 => __reader.option(&mut __map, 3, &mut __value.owner),
-                4 => __reader.option(&mut __map, 4, &mut __value.same_team),
-                5 => __reader.value(&mut __map, 5, &mut __value.condition),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.option(&mut __value.description),
+                2 => __reader.value(&mut __value.action),
+                3 => __reader.option(&mut __value.owner),
+                4 => __reader.option(&mut __value.same_team),
+                5 => __reader.value(&mut __value.condition),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -221,6 +224,7 @@ impl<'de> serde::Deserialize<'de> for PermissionRequest {
 }
 
 impl crate::WireObject for PermissionRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -238,14 +242,14 @@ impl __rt::Object for ListRolesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.roles),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.roles),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -269,6 +273,7 @@ impl<'de> serde::Deserialize<'de> for ListRolesResponse {
 }
 
 impl crate::WireObject for ListRolesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -285,14 +290,11 @@ impl __rt::Object for CreateRoleRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.name);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -314,6 +316,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleRequest {
 }
 
 impl crate::WireObject for CreateRoleRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -331,14 +334,14 @@ impl __rt::Object for CreateRoleResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.value(&mut __map, 1, &mut __value.role),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.value(&mut __value.role),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -362,6 +365,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleResponse {
 }
 
 impl crate::WireObject for CreateRoleResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -379,14 +383,14 @@ impl __rt::Object for SearchRolesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.value(&mut __map, 1, &mut __value.roles),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.value(&mut __value.roles),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -410,6 +414,7 @@ impl<'de> serde::Deserialize<'de> for SearchRolesResponse {
 }
 
 impl crate::WireObject for SearchRolesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -436,23 +441,23 @@ impl __rt::Object for Permission {
         required: 10,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.value(&mut __map, 2, &mut __value.description),
-                3 => __reader.value(&mut __map, 3, &mut __value.action),
-                4 => __reader.value(&mut __map, 4, &mut __value.owner),
-                5 => __reader.value(&mut __map, 5, &mut __value.same_team),
-                6 => __reader.option(&mut __map, 6, &mut __value.condition),
-                7 => __reader.value(&mut __map, 7, &mut __value.custom),
-                8 => __reader.value(&mut __map, 8, &mut __value.level),
-                9 => __reader.value(&mut __map, 9, &mut __value.owner_resource),
-                10 => __reader.value(&mut __map, 10, &mut __value.tags),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.value(&mut __value.description),
+                3 => __reader.value(&mut __value.action),
+                4 => __reader.value(&mut __value.owner),
+                5 => __reader.value(&mut __value.same_team),
+                6 => __reader.option(&mut __value.condition),
+                7 => __reader.value(&mut __value.custom),
+                8 => __reader.value(&mut __value.level),
+                9 => __reader.value(&mut __value.owner_resource),
+                10 => __reader.value(&mut __value.tags),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -485,6 +490,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
 }
 
 impl crate::WireObject for Permission {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -505,17 +511,17 @@ impl __rt::Object for Role {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.name),
-                1 => __reader.value(&mut __map, 1, &mut __value.custom),
-                2 => __reader.value(&mut __map, 2, &mut __value.scopes),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.name),
+                1 => __reader.value(&mut __value.custom),
+                2 => __reader.value(&mut __value.scopes),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -542,6 +548,7 @@ impl<'de> serde::Deserialize<'de> for Role {
 }
 
 impl crate::WireObject for Role {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

@@ -24,19 +24,19 @@ impl __rt::Object for CreateSegmentRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.option(&mut __map, 2, &mut __value.name),
-                3 => __reader.option(&mut __map, 3, &mut __value.description),
-                4 => __reader.option(&mut __map, 4, &mut __value.filter),
-                5 => __reader.option(&mut __map, 5, &mut __value.all_users),
-                6 => __reader.option(&mut __map, 6, &mut __value.all_sender_channels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.id),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.option(&mut __value.name),
+                3 => __reader.option(&mut __value.description),
+                4 => __reader.option(&mut __value.filter),
+                5 => __reader.option(&mut __value.all_users),
+                6 => __reader.option(&mut __value.all_sender_channels),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -65,6 +65,7 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentRequest {
 }
 
 impl crate::WireObject for CreateSegmentRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -82,14 +83,14 @@ impl __rt::Object for CreateSegmentResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.segment),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.segment),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -113,6 +114,7 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentResponse {
 }
 
 impl crate::WireObject for CreateSegmentResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -133,17 +135,17 @@ impl __rt::Object for QuerySegmentsRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.filter),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.next),
-                4 => __reader.option(&mut __map, 4, &mut __value.prev),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.filter),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.limit),
+                3 => __reader.option(&mut __value.next),
+                4 => __reader.option(&mut __value.prev),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -170,6 +172,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentsRequest {
 }
 
 impl crate::WireObject for QuerySegmentsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -189,16 +192,16 @@ impl __rt::Object for QuerySegmentsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.segments),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.segments),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -224,6 +227,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentsResponse {
 }
 
 impl crate::WireObject for QuerySegmentsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -241,14 +245,14 @@ impl __rt::Object for GetSegmentResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.segment),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.segment),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -272,6 +276,7 @@ impl<'de> serde::Deserialize<'de> for GetSegmentResponse {
 }
 
 impl crate::WireObject for GetSegmentResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -290,15 +295,15 @@ impl __rt::Object for UpdateSegmentRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.description),
-                2 => __reader.option(&mut __map, 2, &mut __value.filter),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.name),
+                1 => __reader.option(&mut __value.description),
+                2 => __reader.option(&mut __value.filter),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -323,6 +328,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSegmentRequest {
 }
 
 impl crate::WireObject for UpdateSegmentRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -340,14 +346,14 @@ impl __rt::Object for UpdateSegmentResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.segment),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.segment),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -371,6 +377,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSegmentResponse {
 }
 
 impl crate::WireObject for UpdateSegmentResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -387,14 +394,11 @@ impl __rt::Object for AddSegmentTargetsRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.target_ids),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.target_ids);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -416,6 +420,7 @@ impl<'de> serde::Deserialize<'de> for AddSegmentTargetsRequest {
 }
 
 impl crate::WireObject for AddSegmentTargetsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -432,14 +437,11 @@ impl __rt::Object for DeleteSegmentTargetsRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.target_ids),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.target_ids);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -461,6 +463,7 @@ impl<'de> serde::Deserialize<'de> for DeleteSegmentTargetsRequest {
 }
 
 impl crate::WireObject for DeleteSegmentTargetsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -481,17 +484,17 @@ impl __rt::Object for QuerySegmentTargetsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.limit),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.option(&mut __map, 3, &mut __value.filter),
-                4 => __reader.option(&mut __map, 4, &mut __value.sort),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.limit),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.option(&mut __value.filter),
+                4 => __reader.option(&mut __value.sort),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -518,6 +521,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsRequest {
 }
 
 impl crate::WireObject for QuerySegmentTargetsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -537,16 +541,16 @@ impl __rt::Object for QuerySegmentTargetsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.targets),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.targets),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -572,6 +576,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsResponse {
 }
 
 impl crate::WireObject for QuerySegmentTargetsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -598,23 +603,23 @@ impl __rt::Object for SegmentResponse {
         required: 11,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.type_),
-                2 => __reader.value(&mut __map, 2, &mut __value.name),
-                3 => __reader.value(&mut __map, 3, &mut __value.description),
-                4 => __reader.value(&mut __map, 4, &mut __value.filter),
-                5 => __reader.value(&mut __map, 5, &mut __value.all_users),
-                6 => __reader.value(&mut __map, 6, &mut __value.all_sender_channels),
-                7 => __reader.value(&mut __map, 7, &mut __value.size),
-                8 => __reader.value(&mut __map, 8, &mut __value.created_at),
-                9 => __reader.value(&mut __map, 9, &mut __value.updated_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.deleted_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.type_),
+                2 => __reader.value(&mut __value.name),
+                3 => __reader.value(&mut __value.description),
+                4 => __reader.value(&mut __value.filter),
+                5 => __reader.value(&mut __value.all_users),
+                6 => __reader.value(&mut __value.all_sender_channels),
+                7 => __reader.value(&mut __value.size),
+                8 => __reader.value(&mut __value.created_at),
+                9 => __reader.value(&mut __value.updated_at),
+                10 => __reader.value(&mut __value.deleted_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -647,6 +652,7 @@ impl<'de> serde::Deserialize<'de> for SegmentResponse {
 }
 
 impl crate::WireObject for SegmentResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -666,16 +672,16 @@ impl __rt::Object for SegmentTargetResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.app_pk),
-                1 => __reader.value(&mut __map, 1, &mut __value.segment_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.target_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.app_pk),
+                1 => __reader.value(&mut __value.segment_id),
+                2 => __reader.value(&mut __value.target_id),
+                3 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -701,6 +707,7 @@ impl<'de> serde::Deserialize<'de> for SegmentTargetResponse {
 }
 
 impl crate::WireObject for SegmentTargetResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

@@ -28,23 +28,23 @@ impl __rt::Object for QueryThreadsRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.reply_limit),
-                1 => __reader.option(&mut __map, 1, &mut __value.participant_limit),
-                2 => __reader.option(&mut __map, 2, &mut __value.member_limit),
-                3 => __reader.option(&mut __map, 3, &mut __value.filter),
-                4 => __reader.option(&mut __map, 4, &mut __value.sort),
-                5 => __reader.option(&mut __map, 5, &mut __value.limit),
-                6 => __reader.option(&mut __map, 6, &mut __value.next),
-                7 => __reader.option(&mut __map, 7, &mut __value.prev),
-                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
-                9 => __reader.option(&mut __map, 9, &mut __value.user),
-                10 => __reader.option(&mut __map, 10, &mut __value.watch),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.reply_limit),
+                1 => __reader.option(&mut __value.participant_limit),
+                2 => __reader.option(&mut __value.member_limit),
+                3 => __reader.option(&mut __value.filter),
+                4 => __reader.option(&mut __value.sort),
+                5 => __reader.option(&mut __value.limit),
+                6 => __reader.option(&mut __value.next),
+                7 => __reader.option(&mut __value.prev),
+                8 => __reader.option(&mut __value.user_id),
+                9 => __reader.option(&mut __value.user),
+                10 => __reader.option(&mut __value.watch),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -77,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
 }
 
 impl crate::WireObject for QueryThreadsRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -96,16 +97,16 @@ impl __rt::Object for QueryThreadsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.threads),
-                1 => __reader.option(&mut __map, 1, &mut __value.next),
-                2 => __reader.option(&mut __map, 2, &mut __value.prev),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.threads),
+                1 => __reader.option(&mut __value.next),
+                2 => __reader.option(&mut __value.prev),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -131,6 +132,7 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsResponse {
 }
 
 impl crate::WireObject for QueryThreadsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -148,14 +150,14 @@ impl __rt::Object for GetThreadResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.thread),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.thread),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -179,6 +181,7 @@ impl<'de> serde::Deserialize<'de> for GetThreadResponse {
 }
 
 impl crate::WireObject for GetThreadResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -198,16 +201,16 @@ impl __rt::Object for UpdateThreadPartialRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.option(&mut __map, 2, &mut __value.set),
-                3 => __reader.option(&mut __map, 3, &mut __value.unset),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_id),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.option(&mut __value.set),
+                3 => __reader.option(&mut __value.unset),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -233,6 +236,7 @@ impl<'de> serde::Deserialize<'de> for UpdateThreadPartialRequest {
 }
 
 impl crate::WireObject for UpdateThreadPartialRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -250,14 +254,14 @@ impl __rt::Object for UpdateThreadPartialResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.thread),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.thread),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -281,6 +285,7 @@ impl<'de> serde::Deserialize<'de> for UpdateThreadPartialResponse {
 }
 
 impl crate::WireObject for UpdateThreadPartialResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -314,30 +319,30 @@ impl __rt::Object for NotificationThreadMessageNewEvent {
         required: 6,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_member_count),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_message_count),
-                5 => __reader.option(&mut __map, 5, &mut __value.channel_custom),
-                6 => __reader.option(&mut __map, 6, &mut __value.channel_type),
-                7 => __reader.option(&mut __map, 7, &mut __value.channel_id),
-                8 => __reader.value(&mut __map, 8, &mut __value.channel),
-                9 => __reader.value(&mut __map, 9, &mut __value.thread_id),
-                10 => __reader.value(&mut __map, 10, &mut __value.message_id),
-                11 => __reader.value(&mut __map, 11, &mut __value.message),
-                12 => __reader.value(&mut __map, 12, &mut __value.watcher_count),
-                13 => __reader.option(&mut __map, 13, &mut __value.thread_participants),
-                14 => __reader.option(&mut __map, 14, &mut __value.team),
-                15 => __reader.option(&mut __map, 15, &mut __value.parent_author),
-                16 => __reader.option(&mut __map, 16, &mut __value.unread_threads),
-                17 => __reader.option(&mut __map, 17, &mut __value.unread_thread_messages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_member_count),
+                4 => __reader.option(&mut __value.channel_message_count),
+                5 => __reader.option(&mut __value.channel_custom),
+                6 => __reader.option(&mut __value.channel_type),
+                7 => __reader.option(&mut __value.channel_id),
+                8 => __reader.value(&mut __value.channel),
+                9 => __reader.value(&mut __value.thread_id),
+                10 => __reader.value(&mut __value.message_id),
+                11 => __reader.value(&mut __value.message),
+                12 => __reader.value(&mut __value.watcher_count),
+                13 => __reader.option(&mut __value.thread_participants),
+                14 => __reader.option(&mut __value.team),
+                15 => __reader.option(&mut __value.parent_author),
+                16 => __reader.option(&mut __value.unread_threads),
+                17 => __reader.option(&mut __value.unread_thread_messages),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -378,10 +383,12 @@ impl<'de> serde::Deserialize<'de> for NotificationThreadMessageNewEvent {
 }
 
 impl crate::WireObject for NotificationThreadMessageNewEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -403,18 +410,18 @@ impl __rt::Object for ThreadUpdatedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.thread),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.option(&mut __value.channel_type),
+                4 => __reader.option(&mut __value.channel_id),
+                5 => __reader.option(&mut __value.thread),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -443,10 +450,12 @@ impl<'de> serde::Deserialize<'de> for ThreadUpdatedEvent {
 }
 
 impl crate::WireObject for ThreadUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -480,30 +489,30 @@ impl __rt::Object for ThreadStateResponse {
         required: 10,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel),
-                2 => __reader.value(&mut __map, 2, &mut __value.parent_message_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.parent_message),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_by_user_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.created_by),
-                6 => __reader.value(&mut __map, 6, &mut __value.reply_count),
-                7 => __reader.value(&mut __map, 7, &mut __value.participant_count),
-                8 => __reader.value(&mut __map, 8, &mut __value.active_participant_count),
-                9 => __reader.option(&mut __map, 9, &mut __value.thread_participants),
-                10 => __reader.option(&mut __map, 10, &mut __value.last_message_at),
-                11 => __reader.value(&mut __map, 11, &mut __value.created_at),
-                12 => __reader.value(&mut __map, 12, &mut __value.updated_at),
-                13 => __reader.option(&mut __map, 13, &mut __value.deleted_at),
-                14 => __reader.value(&mut __map, 14, &mut __value.title),
-                15 => __reader.value(&mut __map, 15, &mut __value.latest_replies),
-                16 => __reader.option(&mut __map, 16, &mut __value.read),
-                17 => __reader.option(&mut __map, 17, &mut __value.draft),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_cid),
+                1 => __reader.option(&mut __value.channel),
+                2 => __reader.value(&mut __value.parent_message_id),
+                3 => __reader.option(&mut __value.parent_message),
+                4 => __reader.value(&mut __value.created_by_user_id),
+                5 => __reader.option(&mut __value.created_by),
+                6 => __reader.value(&mut __value.reply_count),
+                7 => __reader.value(&mut __value.participant_count),
+                8 => __reader.value(&mut __value.active_participant_count),
+                9 => __reader.option(&mut __value.thread_participants),
+                10 => __reader.option(&mut __value.last_message_at),
+                11 => __reader.value(&mut __value.created_at),
+                12 => __reader.value(&mut __value.updated_at),
+                13 => __reader.option(&mut __value.deleted_at),
+                14 => __reader.value(&mut __value.title),
+                15 => __reader.value(&mut __value.latest_replies),
+                16 => __reader.option(&mut __value.read),
+                17 => __reader.option(&mut __value.draft),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -544,10 +553,12 @@ impl<'de> serde::Deserialize<'de> for ThreadStateResponse {
 }
 
 impl crate::WireObject for ThreadStateResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -578,27 +589,27 @@ impl __rt::Object for ThreadResponse {
         required: 9,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
-                1 => __reader.option(&mut __map, 1, &mut __value.channel),
-                2 => __reader.value(&mut __map, 2, &mut __value.parent_message_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.parent_message),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_by_user_id),
-                5 => __reader.option(&mut __map, 5, &mut __value.created_by),
-                6 => __reader.value(&mut __map, 6, &mut __value.reply_count),
-                7 => __reader.value(&mut __map, 7, &mut __value.participant_count),
-                8 => __reader.value(&mut __map, 8, &mut __value.active_participant_count),
-                9 => __reader.option(&mut __map, 9, &mut __value.thread_participants),
-                10 => __reader.option(&mut __map, 10, &mut __value.last_message_at),
-                11 => __reader.value(&mut __map, 11, &mut __value.created_at),
-                12 => __reader.value(&mut __map, 12, &mut __value.updated_at),
-                13 => __reader.option(&mut __map, 13, &mut __value.deleted_at),
-                14 => __reader.value(&mut __map, 14, &mut __value.title),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_cid),
+                1 => __reader.option(&mut __value.channel),
+                2 => __reader.value(&mut __value.parent_message_id),
+                3 => __reader.option(&mut __value.parent_message),
+                4 => __reader.value(&mut __value.created_by_user_id),
+                5 => __reader.option(&mut __value.created_by),
+                6 => __reader.value(&mut __value.reply_count),
+                7 => __reader.value(&mut __value.participant_count),
+                8 => __reader.value(&mut __value.active_participant_count),
+                9 => __reader.option(&mut __value.thread_participants),
+                10 => __reader.option(&mut __value.last_message_at),
+                11 => __reader.value(&mut __value.created_at),
+                12 => __reader.value(&mut __value.updated_at),
+                13 => __reader.option(&mut __value.deleted_at),
+                14 => __reader.value(&mut __value.title),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -636,10 +647,12 @@ impl<'de> serde::Deserialize<'de> for ThreadResponse {
 }
 
 impl crate::WireObject for ThreadResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -663,20 +676,20 @@ impl __rt::Object for ThreadParticipant {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
-                1 => __reader.option(&mut __map, 1, &mut __value.last_thread_message_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.thread_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.user),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.left_thread_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.last_read_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_cid),
+                1 => __reader.option(&mut __value.last_thread_message_at),
+                2 => __reader.option(&mut __value.thread_id),
+                3 => __reader.option(&mut __value.user_id),
+                4 => __reader.option(&mut __value.user),
+                5 => __reader.value(&mut __value.created_at),
+                6 => __reader.option(&mut __value.left_thread_at),
+                7 => __reader.value(&mut __value.last_read_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -707,10 +720,12 @@ impl<'de> serde::Deserialize<'de> for ThreadParticipant {
 }
 
 impl crate::WireObject for ThreadParticipant {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }

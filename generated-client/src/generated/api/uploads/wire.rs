@@ -21,16 +21,16 @@ impl __rt::Object for UploadChannelFileResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.file),
-                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
-                2 => __reader.option(&mut __map, 2, &mut __value.moderation_action),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.file),
+                1 => __reader.option(&mut __value.thumb_url),
+                2 => __reader.option(&mut __value.moderation_action),
+                3 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -56,6 +56,7 @@ impl<'de> serde::Deserialize<'de> for UploadChannelFileResponse {
 }
 
 impl crate::WireObject for UploadChannelFileResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -76,17 +77,17 @@ impl __rt::Object for UploadChannelResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.file),
-                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
-                2 => __reader.option(&mut __map, 2, &mut __value.moderation_action),
-                3 => __reader.value(&mut __map, 3, &mut __value.duration),
-                4 => __reader.option(&mut __map, 4, &mut __value.upload_sizes),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.file),
+                1 => __reader.option(&mut __value.thumb_url),
+                2 => __reader.option(&mut __value.moderation_action),
+                3 => __reader.value(&mut __value.duration),
+                4 => __reader.option(&mut __value.upload_sizes),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -113,6 +114,7 @@ impl<'de> serde::Deserialize<'de> for UploadChannelResponse {
 }
 
 impl crate::WireObject for UploadChannelResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -131,15 +133,15 @@ impl __rt::Object for FileUploadResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.file),
-                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.file),
+                1 => __reader.option(&mut __value.thumb_url),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -164,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadResponse {
 }
 
 impl crate::WireObject for FileUploadResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -183,16 +186,16 @@ impl __rt::Object for ImageUploadResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.file),
-                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                3 => __reader.option(&mut __map, 3, &mut __value.upload_sizes),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.file),
+                1 => __reader.option(&mut __value.thumb_url),
+                2 => __reader.value(&mut __value.duration),
+                3 => __reader.option(&mut __value.upload_sizes),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -218,6 +221,7 @@ impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
 }
 
 impl crate::WireObject for ImageUploadResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -234,14 +238,11 @@ impl __rt::Object for OnlyUserId {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.id);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -263,6 +264,7 @@ impl<'de> serde::Deserialize<'de> for OnlyUserId {
 }
 
 impl crate::WireObject for OnlyUserId {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -282,16 +284,16 @@ impl __rt::Object for ImageSize {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.crop),
-                1 => __reader.option(&mut __map, 1, &mut __value.resize),
-                2 => __reader.option(&mut __map, 2, &mut __value.height),
-                3 => __reader.option(&mut __map, 3, &mut __value.width),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.crop),
+                1 => __reader.option(&mut __value.resize),
+                2 => __reader.option(&mut __value.height),
+                3 => __reader.option(&mut __value.width),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -317,6 +319,7 @@ impl<'de> serde::Deserialize<'de> for ImageSize {
 }
 
 impl crate::WireObject for ImageSize {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

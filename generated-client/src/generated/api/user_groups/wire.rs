@@ -19,14 +19,14 @@ impl __rt::Object for ListUserGroupsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_groups),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_groups),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for ListUserGroupsResponse {
 }
 
 impl crate::WireObject for ListUserGroupsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -70,17 +71,17 @@ impl __rt::Object for CreateUserGroupRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.option(&mut __map, 3, &mut __value.team_id),
-                4 => __reader.option(&mut __map, 4, &mut __value.member_ids),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.id),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.option(&mut __value.team_id),
+                4 => __reader.option(&mut __value.member_ids),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -107,6 +108,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserGroupRequest {
 }
 
 impl crate::WireObject for CreateUserGroupRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -124,14 +126,14 @@ impl __rt::Object for CreateUserGroupResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_group),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_group),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -155,6 +157,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserGroupResponse {
 }
 
 impl crate::WireObject for CreateUserGroupResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -172,14 +175,14 @@ impl __rt::Object for SearchUserGroupsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_groups),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_groups),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -203,6 +206,7 @@ impl<'de> serde::Deserialize<'de> for SearchUserGroupsResponse {
 }
 
 impl crate::WireObject for SearchUserGroupsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -220,14 +224,14 @@ impl __rt::Object for GetUserGroupResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_group),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_group),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -251,6 +255,7 @@ impl<'de> serde::Deserialize<'de> for GetUserGroupResponse {
 }
 
 impl crate::WireObject for GetUserGroupResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -269,15 +274,15 @@ impl __rt::Object for UpdateUserGroupRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.name),
-                1 => __reader.option(&mut __map, 1, &mut __value.description),
-                2 => __reader.option(&mut __map, 2, &mut __value.team_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.name),
+                1 => __reader.option(&mut __value.description),
+                2 => __reader.option(&mut __value.team_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -302,6 +307,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserGroupRequest {
 }
 
 impl crate::WireObject for UpdateUserGroupRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -319,14 +325,14 @@ impl __rt::Object for UpdateUserGroupResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_group),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_group),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -350,6 +356,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserGroupResponse {
 }
 
 impl crate::WireObject for UpdateUserGroupResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -368,15 +375,15 @@ impl __rt::Object for AddUserGroupMembersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.member_ids),
-                1 => __reader.option(&mut __map, 1, &mut __value.as_admin),
-                2 => __reader.option(&mut __map, 2, &mut __value.team_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.member_ids),
+                1 => __reader.option(&mut __value.as_admin),
+                2 => __reader.option(&mut __value.team_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -401,6 +408,7 @@ impl<'de> serde::Deserialize<'de> for AddUserGroupMembersRequest {
 }
 
 impl crate::WireObject for AddUserGroupMembersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -418,14 +426,14 @@ impl __rt::Object for AddUserGroupMembersResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_group),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_group),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -449,6 +457,7 @@ impl<'de> serde::Deserialize<'de> for AddUserGroupMembersResponse {
 }
 
 impl crate::WireObject for AddUserGroupMembersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -466,14 +475,14 @@ impl __rt::Object for RemoveUserGroupMembersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.member_ids),
-                1 => __reader.option(&mut __map, 1, &mut __value.team_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.member_ids),
+                1 => __reader.option(&mut __value.team_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -497,6 +506,7 @@ impl<'de> serde::Deserialize<'de> for RemoveUserGroupMembersRequest {
 }
 
 impl crate::WireObject for RemoveUserGroupMembersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -514,14 +524,14 @@ impl __rt::Object for RemoveUserGroupMembersResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user_group),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user_group),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -545,6 +555,7 @@ impl<'de> serde::Deserialize<'de> for RemoveUserGroupMembersResponse {
 }
 
 impl crate::WireObject for RemoveUserGroupMembersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -564,16 +575,16 @@ impl __rt::Object for UserGroupCreatedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.user_group),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.user_group),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -600,10 +611,12 @@ impl<'de> serde::Deserialize<'de> for UserGroupCreatedEvent {
 }
 
 impl crate::WireObject for UserGroupCreatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -623,16 +636,16 @@ impl __rt::Object for UserGroupDeletedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.user_group),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.user_group),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -659,10 +672,12 @@ impl<'de> serde::Deserialize<'de> for UserGroupDeletedEvent {
 }
 
 impl crate::WireObject for UserGroupDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -683,17 +698,17 @@ impl __rt::Object for UserGroupMemberAddedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.user_group),
-                4 => __reader.value(&mut __map, 4, &mut __value.members),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.user_group),
+                4 => __reader.value(&mut __value.members),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -721,10 +736,12 @@ impl<'de> serde::Deserialize<'de> for UserGroupMemberAddedEvent {
 }
 
 impl crate::WireObject for UserGroupMemberAddedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -745,17 +762,17 @@ impl __rt::Object for UserGroupMemberRemovedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.user_group),
-                4 => __reader.value(&mut __map, 4, &mut __value.members),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.user_group),
+                4 => __reader.value(&mut __value.members),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -783,10 +800,12 @@ impl<'de> serde::Deserialize<'de> for UserGroupMemberRemovedEvent {
 }
 
 impl crate::WireObject for UserGroupMemberRemovedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -806,16 +825,16 @@ impl __rt::Object for UserGroupUpdatedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.user_group),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.user_group),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -842,10 +861,12 @@ impl<'de> serde::Deserialize<'de> for UserGroupUpdatedEvent {
 }
 
 impl crate::WireObject for UserGroupUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -870,21 +891,21 @@ impl __rt::Object for UserGroup {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.app_pk),
-                1 => __reader.value(&mut __map, 1, &mut __value.id),
-                2 => __reader.option(&mut __map, 2, &mut __value.team_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.name),
-                4 => __reader.option(&mut __map, 4, &mut __value.description),
-                5 => __reader.option(&mut __map, 5, &mut __value.members),
-                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
-                8 => __reader.option(&mut __map, 8, &mut __value.created_by),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.app_pk),
+                1 => __reader.value(&mut __value.id),
+                2 => __reader.option(&mut __value.team_id),
+                3 => __reader.value(&mut __value.name),
+                4 => __reader.option(&mut __value.description),
+                5 => __reader.option(&mut __value.members),
+                6 => __reader.value(&mut __value.created_at),
+                7 => __reader.value(&mut __value.updated_at),
+                8 => __reader.option(&mut __value.created_by),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -915,6 +936,7 @@ impl<'de> serde::Deserialize<'de> for UserGroup {
 }
 
 impl crate::WireObject for UserGroup {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -938,20 +960,20 @@ impl __rt::Object for UserGroupResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.value(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.description),
-                3 => __reader.option(&mut __map, 3, &mut __value.team_id),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                5 => __reader.value(&mut __map, 5, &mut __value.updated_at),
-                6 => __reader.option(&mut __map, 6, &mut __value.created_by),
-                7 => __reader.option(&mut __map, 7, &mut __value.members),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.value(&mut __value.name),
+                2 => __reader.option(&mut __value.description),
+                3 => __reader.option(&mut __value.team_id),
+                4 => __reader.value(&mut __value.created_at),
+                5 => __reader.value(&mut __value.updated_at),
+                6 => __reader.option(&mut __value.created_by),
+                7 => __reader.option(&mut __value.members),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -981,6 +1003,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupResponse {
 }
 
 impl crate::WireObject for UserGroupResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1001,17 +1024,17 @@ impl __rt::Object for UserGroupMember {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.app_pk),
-                1 => __reader.value(&mut __map, 1, &mut __value.group_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.is_admin),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.app_pk),
+                1 => __reader.value(&mut __value.group_id),
+                2 => __reader.value(&mut __value.user_id),
+                3 => __reader.value(&mut __value.is_admin),
+                4 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1038,6 +1061,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupMember {
 }
 
 impl crate::WireObject for UserGroupMember {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }

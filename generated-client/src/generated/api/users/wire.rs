@@ -19,14 +19,14 @@ impl __rt::Object for QueryUsersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.users),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.users),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for QueryUsersResponse {
 }
 
 impl crate::WireObject for QueryUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -73,20 +74,20 @@ impl __rt::Object for QueryUsersPayload {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.filter_conditions),
-                1 => __reader.option(&mut __map, 1, &mut __value.sort),
-                2 => __reader.option(&mut __map, 2, &mut __value.presence),
-                3 => __reader.option(&mut __map, 3, &mut __value.include_deactivated_users),
-                4 => __reader.option(&mut __map, 4, &mut __value.limit),
-                5 => __reader.option(&mut __map, 5, &mut __value.offset),
-                6 => __reader.option(&mut __map, 6, &mut __value.user_id),
-                7 => __reader.option(&mut __map, 7, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.filter_conditions),
+                1 => __reader.option(&mut __value.sort),
+                2 => __reader.option(&mut __value.presence),
+                3 => __reader.option(&mut __value.include_deactivated_users),
+                4 => __reader.option(&mut __value.limit),
+                5 => __reader.option(&mut __value.offset),
+                6 => __reader.option(&mut __value.user_id),
+                7 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -116,6 +117,7 @@ impl<'de> serde::Deserialize<'de> for QueryUsersPayload {
 }
 
 impl crate::WireObject for QueryUsersPayload {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -132,14 +134,11 @@ impl __rt::Object for UpdateUsersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.users),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.users);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -161,6 +160,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersRequest {
 }
 
 impl crate::WireObject for UpdateUsersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -179,15 +179,15 @@ impl __rt::Object for UpdateUsersResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.users),
-                1 => __reader.value(&mut __map, 1, &mut __value.membership_deletion_task_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.users),
+                1 => __reader.value(&mut __value.membership_deletion_task_id),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -212,6 +212,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersResponse {
 }
 
 impl crate::WireObject for UpdateUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -228,14 +229,11 @@ impl __rt::Object for UpdateUsersPartialRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.users),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.users);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -257,6 +255,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersPartialRequest {
 }
 
 impl crate::WireObject for UpdateUsersPartialRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -273,14 +272,11 @@ impl __rt::Object for CreateGuestRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.user);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -302,6 +298,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuestRequest {
 }
 
 impl crate::WireObject for CreateGuestRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -320,15 +317,15 @@ impl __rt::Object for CreateGuestResponse {
         required: 3,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user),
-                1 => __reader.value(&mut __map, 1, &mut __value.access_token),
-                2 => __reader.value(&mut __map, 2, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user),
+                1 => __reader.value(&mut __value.access_token),
+                2 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -353,6 +350,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuestResponse {
 }
 
 impl crate::WireObject for CreateGuestResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -370,14 +368,14 @@ impl __rt::Object for DeactivateUserRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.mark_messages_deleted),
-                1 => __reader.option(&mut __map, 1, &mut __value.created_by_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.mark_messages_deleted),
+                1 => __reader.option(&mut __value.created_by_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -401,6 +399,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateUserRequest {
 }
 
 impl crate::WireObject for DeactivateUserRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -418,14 +417,14 @@ impl __rt::Object for DeactivateUserResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -449,6 +448,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateUserResponse {
 }
 
 impl crate::WireObject for DeactivateUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -468,16 +468,16 @@ impl __rt::Object for DeactivateUsersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
-                1 => __reader.option(&mut __map, 1, &mut __value.mark_messages_deleted),
-                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.mark_channels_deleted),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_ids),
+                1 => __reader.option(&mut __value.mark_messages_deleted),
+                2 => __reader.option(&mut __value.created_by_id),
+                3 => __reader.option(&mut __value.mark_channels_deleted),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -503,6 +503,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateUsersRequest {
 }
 
 impl crate::WireObject for DeactivateUsersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -520,14 +521,14 @@ impl __rt::Object for DeactivateUsersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.task_id),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -551,6 +552,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateUsersResponse {
 }
 
 impl crate::WireObject for DeactivateUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -569,15 +571,15 @@ impl __rt::Object for ReactivateUserRequest {
         required: 0,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.restore_messages),
-                1 => __reader.option(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.restore_messages),
+                1 => __reader.option(&mut __value.name),
+                2 => __reader.option(&mut __value.created_by_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -602,6 +604,7 @@ impl<'de> serde::Deserialize<'de> for ReactivateUserRequest {
 }
 
 impl crate::WireObject for ReactivateUserRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -619,14 +622,14 @@ impl __rt::Object for ReactivateUserResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -650,6 +653,7 @@ impl<'de> serde::Deserialize<'de> for ReactivateUserResponse {
 }
 
 impl crate::WireObject for ReactivateUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -669,16 +673,16 @@ impl __rt::Object for ReactivateUsersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
-                1 => __reader.option(&mut __map, 1, &mut __value.restore_messages),
-                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.restore_channels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_ids),
+                1 => __reader.option(&mut __value.restore_messages),
+                2 => __reader.option(&mut __value.created_by_id),
+                3 => __reader.option(&mut __value.restore_channels),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -704,6 +708,7 @@ impl<'de> serde::Deserialize<'de> for ReactivateUsersRequest {
 }
 
 impl crate::WireObject for ReactivateUsersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -721,14 +726,14 @@ impl __rt::Object for ReactivateUsersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.task_id),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -752,6 +757,7 @@ impl<'de> serde::Deserialize<'de> for ReactivateUsersResponse {
 }
 
 impl crate::WireObject for ReactivateUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -775,20 +781,20 @@ impl __rt::Object for DeleteUsersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
-                1 => __reader.option(&mut __map, 1, &mut __value.user),
-                2 => __reader.option(&mut __map, 2, &mut __value.messages),
-                3 => __reader.option(&mut __map, 3, &mut __value.conversations),
-                4 => __reader.option(&mut __map, 4, &mut __value.calls),
-                5 => __reader.option(&mut __map, 5, &mut __value.files),
-                6 => __reader.option(&mut __map, 6, &mut __value.new_channel_owner_id),
-                7 => __reader.option(&mut __map, 7, &mut __value.new_call_owner_id),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user_ids),
+                1 => __reader.option(&mut __value.user),
+                2 => __reader.option(&mut __value.messages),
+                3 => __reader.option(&mut __value.conversations),
+                4 => __reader.option(&mut __value.calls),
+                5 => __reader.option(&mut __value.files),
+                6 => __reader.option(&mut __value.new_channel_owner_id),
+                7 => __reader.option(&mut __value.new_call_owner_id),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -818,6 +824,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequest {
 }
 
 impl crate::WireObject for DeleteUsersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -835,14 +842,14 @@ impl __rt::Object for DeleteUsersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.task_id),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -866,6 +873,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
 }
 
 impl crate::WireObject for DeleteUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -882,14 +890,11 @@ impl __rt::Object for RestoreUsersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.user_ids);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -911,6 +916,7 @@ impl<'de> serde::Deserialize<'de> for RestoreUsersRequest {
 }
 
 impl crate::WireObject for RestoreUsersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -929,15 +935,15 @@ impl __rt::Object for BlockUsersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.blocked_user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.blocked_user_id),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -962,6 +968,7 @@ impl<'de> serde::Deserialize<'de> for BlockUsersRequest {
 }
 
 impl crate::WireObject for BlockUsersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -981,16 +988,16 @@ impl __rt::Object for BlockUsersResponse {
         required: 4,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                1 => __reader.value(&mut __map, 1, &mut __value.blocked_by_user_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.blocked_user_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.duration),
+                1 => __reader.value(&mut __value.blocked_by_user_id),
+                2 => __reader.value(&mut __value.blocked_user_id),
+                3 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1016,6 +1023,7 @@ impl<'de> serde::Deserialize<'de> for BlockUsersResponse {
 }
 
 impl crate::WireObject for BlockUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1034,15 +1042,15 @@ impl __rt::Object for UnblockUsersRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.blocked_user_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.blocked_user_id),
+                1 => __reader.option(&mut __value.user_id),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1067,6 +1075,7 @@ impl<'de> serde::Deserialize<'de> for UnblockUsersRequest {
 }
 
 impl crate::WireObject for UnblockUsersRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1083,14 +1092,11 @@ impl __rt::Object for UnblockUsersResponse {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.duration);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1112,6 +1118,7 @@ impl<'de> serde::Deserialize<'de> for UnblockUsersResponse {
 }
 
 impl crate::WireObject for UnblockUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1129,14 +1136,14 @@ impl __rt::Object for GetBlockedUsersResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.blocks),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.blocks),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1160,6 +1167,7 @@ impl<'de> serde::Deserialize<'de> for GetBlockedUsersResponse {
 }
 
 impl crate::WireObject for GetBlockedUsersResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1176,14 +1184,11 @@ impl __rt::Object for SendUserCustomEventRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.event),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.event);
         }
         __value.__wire = __reader.finish()?;
         Ok(__value)
@@ -1205,6 +1210,7 @@ impl<'de> serde::Deserialize<'de> for SendUserCustomEventRequest {
 }
 
 impl crate::WireObject for SendUserCustomEventRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1222,14 +1228,14 @@ impl __rt::Object for SharedLocationsResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.active_live_locations),
-                1 => __reader.value(&mut __map, 1, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.active_live_locations),
+                1 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1253,6 +1259,7 @@ impl<'de> serde::Deserialize<'de> for SharedLocationsResponse {
 }
 
 impl crate::WireObject for SharedLocationsResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1272,16 +1279,16 @@ impl __rt::Object for UpdateLiveLocationRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.latitude),
-                2 => __reader.option(&mut __map, 2, &mut __value.longitude),
-                3 => __reader.option(&mut __map, 3, &mut __value.end_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.message_id),
+                1 => __reader.option(&mut __value.latitude),
+                2 => __reader.option(&mut __value.longitude),
+                3 => __reader.option(&mut __value.end_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1307,6 +1314,7 @@ impl<'de> serde::Deserialize<'de> for UpdateLiveLocationRequest {
 }
 
 impl crate::WireObject for UpdateLiveLocationRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1334,24 +1342,24 @@ impl __rt::Object for SharedLocationResponse {
         required: 9,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
-                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.latitude),
-                4 => __reader.value(&mut __map, 4, &mut __value.longitude),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_by_device_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.end_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.message),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel),
-                11 => __reader.value(&mut __map, 11, &mut __value.duration),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_cid),
+                1 => __reader.value(&mut __value.message_id),
+                2 => __reader.value(&mut __value.user_id),
+                3 => __reader.value(&mut __value.latitude),
+                4 => __reader.value(&mut __value.longitude),
+                5 => __reader.value(&mut __value.created_by_device_id),
+                6 => __reader.option(&mut __value.end_at),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.message),
+                10 => __reader.option(&mut __value.channel),
+                11 => __reader.value(&mut __value.duration),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -1385,6 +1393,7 @@ impl<'de> serde::Deserialize<'de> for SharedLocationResponse {
 }
 
 impl crate::WireObject for SharedLocationResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -1403,15 +1412,15 @@ impl __rt::Object for CustomEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                1 => __reader.value(&mut __map, 1, &mut __value.created_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.type_),
+                1 => __reader.value(&mut __value.created_at),
+                2 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1437,10 +1446,12 @@ impl<'de> serde::Deserialize<'de> for CustomEvent {
 }
 
 impl crate::WireObject for CustomEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1461,17 +1472,17 @@ impl __rt::Object for HealthCheckEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.connection_id),
-                1 => __reader.option(&mut __map, 1, &mut __value.me),
-                2 => __reader.option(&mut __map, 2, &mut __value.cid),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.option(&mut __map, 4, &mut __value.received_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.connection_id),
+                1 => __reader.option(&mut __value.me),
+                2 => __reader.option(&mut __value.cid),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.option(&mut __value.received_at),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1499,10 +1510,12 @@ impl<'de> serde::Deserialize<'de> for HealthCheckEvent {
 }
 
 impl crate::WireObject for HealthCheckEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1522,16 +1535,16 @@ impl __rt::Object for UserDeactivatedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.created_by),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1558,10 +1571,12 @@ impl<'de> serde::Deserialize<'de> for UserDeactivatedEvent {
 }
 
 impl crate::WireObject for UserDeactivatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1586,21 +1601,21 @@ impl __rt::Object for UserDeletedEvent {
         required: 7,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.value(&mut __map, 3, &mut __value.delete_messages),
-                4 => __reader.value(&mut __map, 4, &mut __value.delete_conversation),
-                5 => __reader.value(&mut __map, 5, &mut __value.delete_user),
-                6 => __reader.value(&mut __map, 6, &mut __value.hard_delete),
-                7 => __reader.value(&mut __map, 7, &mut __value.mark_messages_deleted),
-                8 => __reader.value(&mut __map, 8, &mut __value.delete_conversation_channels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.value(&mut __value.delete_messages),
+                4 => __reader.value(&mut __value.delete_conversation),
+                5 => __reader.value(&mut __value.delete_user),
+                6 => __reader.value(&mut __value.hard_delete),
+                7 => __reader.value(&mut __value.mark_messages_deleted),
+                8 => __reader.value(&mut __value.delete_conversation_channels),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1632,10 +1647,12 @@ impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
 }
 
 impl crate::WireObject for UserDeletedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1654,15 +1671,15 @@ impl __rt::Object for UserPresenceChangedEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.value(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.value(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1688,10 +1705,12 @@ impl<'de> serde::Deserialize<'de> for UserPresenceChangedEvent {
 }
 
 impl crate::WireObject for UserPresenceChangedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1711,16 +1730,16 @@ impl __rt::Object for UserReactivatedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.option(&mut __value.created_by),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1747,10 +1766,12 @@ impl<'de> serde::Deserialize<'de> for UserReactivatedEvent {
 }
 
 impl crate::WireObject for UserReactivatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1770,16 +1791,16 @@ impl __rt::Object for UserUnreadReminderEvent {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                3 => __reader.value(&mut __map, 3, &mut __value.channels),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                3 => __reader.value(&mut __value.channels),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1806,10 +1827,12 @@ impl<'de> serde::Deserialize<'de> for UserUnreadReminderEvent {
 }
 
 impl crate::WireObject for UserUnreadReminderEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1828,15 +1851,15 @@ impl __rt::Object for UserUpdatedEvent {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
-                2 => __reader.option(&mut __map, 2, &mut __value.user),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.created_at),
+                1 => __reader.option(&mut __value.received_at),
+                2 => __reader.option(&mut __value.user),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1862,10 +1885,12 @@ impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
 }
 
 impl crate::WireObject for UserUpdatedEvent {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -1911,42 +1936,42 @@ impl __rt::Object for FullUserResponse {
         required: 18,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.image),
-                3 => __reader.value(&mut __map, 3, &mut __value.language),
-                4 => __reader.value(&mut __map, 4, &mut __value.role),
-                5 => __reader.value(&mut __map, 5, &mut __value.teams),
-                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.banned),
-                11 => __reader.value(&mut __map, 11, &mut __value.online),
-                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
-                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
-                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
-                15 => __reader.option(&mut __map, 15, &mut __value.avg_response_time),
-                16 => __reader.option(&mut __map, 16, &mut __value.privacy_settings),
-                17 => __reader.value(&mut __map, 17, &mut __value.devices),
-                18 => __reader.value(&mut __map, 18, &mut __value.invisible),
-                19 => __reader.value(&mut __map, 19, &mut __value.mutes),
-                20 => __reader.value(&mut __map, 20, &mut __value.channel_mutes),
-                21 => __reader.value(&mut __map, 21, &mut __value.unread_count),
-                22 => __reader.value(&mut __map, 22, &mut __value.total_unread_count),
-                23 => __reader.value(&mut __map, 23, &mut __value.unread_channels),
-                24 => __reader.value(&mut __map, 24, &mut __value.unread_threads),
-                25 => __reader.option(&mut __map, 25, &mut __value.latest_hidden_channels),
-                26 => __reader.value(&mut __map, 26, &mut __value.shadow_banned),
-                27 => __reader.option(&mut __map, 27, &mut __value.bypass_moderation),
-                28 => __reader.value(&mut __map, 28, &mut __value.blocked_user_ids),
-                29 => __reader.option(&mut __map, 29, &mut __value.ban_expires),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.option(&mut __value.name),
+                2 => __reader.option(&mut __value.image),
+                3 => __reader.value(&mut __value.language),
+                4 => __reader.value(&mut __value.role),
+                5 => __reader.value(&mut __value.teams),
+                6 => __reader.option(&mut __value.teams_role),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.deleted_at),
+                10 => __reader.value(&mut __value.banned),
+                11 => __reader.value(&mut __value.online),
+                12 => __reader.option(&mut __value.last_active),
+                13 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __value.deactivated_at),
+                15 => __reader.option(&mut __value.avg_response_time),
+                16 => __reader.option(&mut __value.privacy_settings),
+                17 => __reader.value(&mut __value.devices),
+                18 => __reader.value(&mut __value.invisible),
+                19 => __reader.value(&mut __value.mutes),
+                20 => __reader.value(&mut __value.channel_mutes),
+                21 => __reader.value(&mut __value.unread_count),
+                22 => __reader.value(&mut __value.total_unread_count),
+                23 => __reader.value(&mut __value.unread_channels),
+                24 => __reader.value(&mut __value.unread_threads),
+                25 => __reader.option(&mut __value.latest_hidden_channels),
+                26 => __reader.value(&mut __value.shadow_banned),
+                27 => __reader.option(&mut __value.bypass_moderation),
+                28 => __reader.value(&mut __value.blocked_user_ids),
+                29 => __reader.option(&mut __value.ban_expires),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -1999,10 +2024,12 @@ impl<'de> serde::Deserialize<'de> for FullUserResponse {
 }
 
 impl crate::WireObject for FullUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2021,15 +2048,15 @@ impl __rt::Object for UpdateUserPartialRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.set),
-                2 => __reader.option(&mut __map, 2, &mut __value.unset),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.option(&mut __value.set),
+                2 => __reader.option(&mut __value.unset),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2054,6 +2081,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserPartialRequest {
 }
 
 impl crate::WireObject for UpdateUserPartialRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2074,17 +2102,17 @@ impl __rt::Object for BlockedUserResponse {
         required: 5,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.user),
-                1 => __reader.value(&mut __map, 1, &mut __value.user_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.blocked_user),
-                3 => __reader.value(&mut __map, 3, &mut __value.blocked_user_id),
-                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.user),
+                1 => __reader.value(&mut __value.user_id),
+                2 => __reader.value(&mut __value.blocked_user),
+                3 => __reader.value(&mut __value.blocked_user_id),
+                4 => __reader.value(&mut __value.created_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2111,6 +2139,7 @@ impl<'de> serde::Deserialize<'de> for BlockedUserResponse {
 }
 
 impl crate::WireObject for BlockedUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2127,14 +2156,11 @@ impl __rt::Object for UserCustomEventRequest {
         required: 1,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.type_),
-                _ => __reader.unknown(&mut __map, __key),
-            }
+        while __reader.next_field().is_some() {
+            __reader.value(&mut __value.type_);
         }
         __value.custom = __reader.custom();
         __value.__wire = __reader.finish()?;
@@ -2157,10 +2183,12 @@ impl<'de> serde::Deserialize<'de> for UserCustomEventRequest {
 }
 
 impl crate::WireObject for UserCustomEventRequest {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2178,14 +2206,14 @@ impl __rt::Object for ChannelMessagesResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel),
-                1 => __reader.value(&mut __map, 1, &mut __value.messages),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel),
+                1 => __reader.value(&mut __value.messages),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2209,6 +2237,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMessagesResponse {
 }
 
 impl crate::WireObject for ChannelMessagesResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2243,31 +2272,31 @@ impl __rt::Object for UserResponsePrivacyFields {
         required: 9,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.image),
-                3 => __reader.value(&mut __map, 3, &mut __value.language),
-                4 => __reader.value(&mut __map, 4, &mut __value.role),
-                5 => __reader.value(&mut __map, 5, &mut __value.teams),
-                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.banned),
-                11 => __reader.value(&mut __map, 11, &mut __value.online),
-                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
-                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
-                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
-                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
-                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
-                17 => __reader.option(&mut __map, 17, &mut __value.privacy_settings),
-                18 => __reader.option(&mut __map, 18, &mut __value.invisible),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.option(&mut __value.name),
+                2 => __reader.option(&mut __value.image),
+                3 => __reader.value(&mut __value.language),
+                4 => __reader.value(&mut __value.role),
+                5 => __reader.value(&mut __value.teams),
+                6 => __reader.option(&mut __value.teams_role),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.deleted_at),
+                10 => __reader.value(&mut __value.banned),
+                11 => __reader.value(&mut __value.online),
+                12 => __reader.option(&mut __value.last_active),
+                13 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __value.deactivated_at),
+                15 => __reader.value(&mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __value.avg_response_time),
+                17 => __reader.option(&mut __value.privacy_settings),
+                18 => __reader.option(&mut __value.invisible),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2309,10 +2338,12 @@ impl<'de> serde::Deserialize<'de> for UserResponsePrivacyFields {
 }
 
 impl crate::WireObject for UserResponsePrivacyFields {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2357,41 +2388,41 @@ impl __rt::Object for OwnUserResponse {
         required: 16,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.id),
-                1 => __reader.option(&mut __map, 1, &mut __value.name),
-                2 => __reader.option(&mut __map, 2, &mut __value.image),
-                3 => __reader.value(&mut __map, 3, &mut __value.language),
-                4 => __reader.value(&mut __map, 4, &mut __value.role),
-                5 => __reader.value(&mut __map, 5, &mut __value.teams),
-                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
-                10 => __reader.value(&mut __map, 10, &mut __value.banned),
-                11 => __reader.value(&mut __map, 11, &mut __value.online),
-                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
-                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
-                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
-                15 => __reader.option(&mut __map, 15, &mut __value.avg_response_time),
-                16 => __reader.option(&mut __map, 16, &mut __value.push_preferences),
-                17 => __reader.option(&mut __map, 17, &mut __value.privacy_settings),
-                18 => __reader.value(&mut __map, 18, &mut __value.devices),
-                19 => __reader.value(&mut __map, 19, &mut __value.invisible),
-                20 => __reader.value(&mut __map, 20, &mut __value.mutes),
-                21 => __reader.value(&mut __map, 21, &mut __value.channel_mutes),
-                22 => __reader.value(&mut __map, 22, &mut __value.unread_count),
-                23 => __reader.value(&mut __map, 23, &mut __value.total_unread_count),
-                24 => __reader.option(&mut __map, 24, &mut __value.total_unread_count_by_team),
-                25 => __reader.value(&mut __map, 25, &mut __value.unread_channels),
-                26 => __reader.value(&mut __map, 26, &mut __value.unread_threads),
-                27 => __reader.option(&mut __map, 27, &mut __value.latest_hidden_channels),
-                28 => __reader.option(&mut __map, 28, &mut __value.blocked_user_ids),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.id),
+                1 => __reader.option(&mut __value.name),
+                2 => __reader.option(&mut __value.image),
+                3 => __reader.value(&mut __value.language),
+                4 => __reader.value(&mut __value.role),
+                5 => __reader.value(&mut __value.teams),
+                6 => __reader.option(&mut __value.teams_role),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.deleted_at),
+                10 => __reader.value(&mut __value.banned),
+                11 => __reader.value(&mut __value.online),
+                12 => __reader.option(&mut __value.last_active),
+                13 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __value.deactivated_at),
+                15 => __reader.option(&mut __value.avg_response_time),
+                16 => __reader.option(&mut __value.push_preferences),
+                17 => __reader.option(&mut __value.privacy_settings),
+                18 => __reader.value(&mut __value.devices),
+                19 => __reader.value(&mut __value.invisible),
+                20 => __reader.value(&mut __value.mutes),
+                21 => __reader.value(&mut __value.channel_mutes),
+                22 => __reader.value(&mut __value.unread_count),
+                23 => __reader.value(&mut __value.total_unread_count),
+                24 => __reader.option(&mut __value.total_unread_count_by_team),
+                25 => __reader.value(&mut __value.unread_channels),
+                26 => __reader.value(&mut __value.unread_threads),
+                27 => __reader.option(&mut __value.latest_hidden_channels),
+                28 => __reader.option(&mut __value.blocked_user_ids),
+                _ => {}
             }
         }
         __value.custom = __reader.custom();
@@ -2443,10 +2474,12 @@ impl<'de> serde::Deserialize<'de> for OwnUserResponse {
 }
 
 impl crate::WireObject for OwnUserResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
 
+    #[inline]
     fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.custom
     }
@@ -2467,17 +2500,17 @@ impl __rt::Object for UserMuteResponse {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.option(&mut __map, 0, &mut __value.user),
-                1 => __reader.option(&mut __map, 1, &mut __value.target),
-                2 => __reader.option(&mut __map, 2, &mut __value.expires),
-                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
-                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.option(&mut __value.user),
+                1 => __reader.option(&mut __value.target),
+                2 => __reader.option(&mut __value.expires),
+                3 => __reader.value(&mut __value.created_at),
+                4 => __reader.value(&mut __value.updated_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2504,6 +2537,7 @@ impl<'de> serde::Deserialize<'de> for UserMuteResponse {
 }
 
 impl crate::WireObject for UserMuteResponse {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2523,16 +2557,16 @@ impl __rt::Object for SharedLocation {
         required: 2,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.latitude),
-                1 => __reader.value(&mut __map, 1, &mut __value.longitude),
-                2 => __reader.option(&mut __map, 2, &mut __value.created_by_device_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.end_at),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.latitude),
+                1 => __reader.value(&mut __value.longitude),
+                2 => __reader.option(&mut __value.created_by_device_id),
+                3 => __reader.option(&mut __value.end_at),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2558,6 +2592,7 @@ impl<'de> serde::Deserialize<'de> for SharedLocation {
 }
 
 impl crate::WireObject for SharedLocation {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
@@ -2584,23 +2619,23 @@ impl __rt::Object for SharedLocationResponseData {
         required: 8,
     };
 
-    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
-        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(__map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::FieldReader::enter(__map, Self::FIELDS);
         let mut __value = Self::default();
-        while let Some(__key) = __reader.next_key(&mut __map) {
-            match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
-                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
-                2 => __reader.value(&mut __map, 2, &mut __value.user_id),
-                3 => __reader.value(&mut __map, 3, &mut __value.latitude),
-                4 => __reader.value(&mut __map, 4, &mut __value.longitude),
-                5 => __reader.value(&mut __map, 5, &mut __value.created_by_device_id),
-                6 => __reader.option(&mut __map, 6, &mut __value.end_at),
-                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
-                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
-                9 => __reader.option(&mut __map, 9, &mut __value.message),
-                10 => __reader.option(&mut __map, 10, &mut __value.channel),
-                _ => __reader.unknown(&mut __map, __key),
+        while let Some(__index) = __reader.next_field() {
+            match __index {
+                0 => __reader.value(&mut __value.channel_cid),
+                1 => __reader.value(&mut __value.message_id),
+                2 => __reader.value(&mut __value.user_id),
+                3 => __reader.value(&mut __value.latitude),
+                4 => __reader.value(&mut __value.longitude),
+                5 => __reader.value(&mut __value.created_by_device_id),
+                6 => __reader.option(&mut __value.end_at),
+                7 => __reader.value(&mut __value.created_at),
+                8 => __reader.value(&mut __value.updated_at),
+                9 => __reader.option(&mut __value.message),
+                10 => __reader.option(&mut __value.channel),
+                _ => {}
             }
         }
         __value.__wire = __reader.finish()?;
@@ -2633,6 +2668,7 @@ impl<'de> serde::Deserialize<'de> for SharedLocationResponseData {
 }
 
 impl crate::WireObject for SharedLocationResponseData {
+    #[inline]
     fn wire_state(&self) -> &crate::WireState {
         &self.__wire
     }
