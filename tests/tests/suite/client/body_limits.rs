@@ -3,16 +3,20 @@
 //! an upload, and a `Content-Length` past the limit, each from the scripted raw server on
 //! 127.0.0.1.
 //!
-//! The bound is asserted through a limit, not a timing: this test binary's global allocator is
+//! The bound is asserted through a limit, not a timing: the test binary's global allocator is
 //! [`cap::Cap`], which counts the bytes in use, and each scenario runs with the allocator's
 //! limit set to the bytes in use before it, plus the body limit the scenario allows, plus
-//! [`SLACK`]. An allocation past that fails, and a failed allocation aborts the test binary: a
+//! [`SLACK`]. An allocation past that fails, and a failed allocation aborts the process: a
 //! client that kept reading would fail here (instead of growing to gigabytes, as it once did).
-//! Each test also checks that the client stopped within one chunk of the limit. The scenarios
-//! run one at a time, since the allocator's limit is process-wide.
+//! Each test also checks that the client stopped within one chunk of the limit.
+//!
+//! The allocator's limit is process-wide, and the other tests of the binary allocate on other
+//! threads, so each scenario runs alone in a child process of the test binary ([`alone`]);
+//! in the binary's own process the allocator only counts, without a limit.
 
 use std::alloc::System;
 use std::io::Write as _;
+use std::process::Command;
 
 use cap::Cap;
 use stream_chat_client::models::FileUploadRequest;
@@ -21,7 +25,6 @@ use stream_chat_client::{
 };
 use stream_chat_tests::raw::{RawServer, Reply};
 use stream_chat_tests::{API_KEY, SECRET};
-use tokio::sync::{Mutex, MutexGuard};
 
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
@@ -36,11 +39,37 @@ const ONE_CHUNK: u64 = 512 * 1024;
 
 const MIB: u64 = 1024 * 1024;
 
-static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+/// Set in the child process that runs one scenario.
+const ALONE: &str = "STREAM_CHAT_TESTS_ALONE";
 
-/// The turn of one test: taken first, so that no other test allocates under its limits.
-async fn turn() -> MutexGuard<'static, ()> {
-    ONE_AT_A_TIME.lock().await
+/// Whether the calling test, named `test` in this module, may run its scenario here: only in
+/// a child process started for it. Anywhere else, runs this test binary again for that test
+/// alone (`--exact`, with [`ALONE`] set), shows its output, fails if it did not pass, and
+/// returns `false`.
+fn alone(test: &str) -> bool {
+    if std::env::var_os(ALONE).is_some() {
+        return true;
+    }
+    // The harness names tests by their path without the crate: `client::body_limits::...`.
+    let (_crate, module) = module_path!()
+        .split_once("::")
+        .expect("a module of the crate");
+    let name = format!("{module}::{test}");
+    let output = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .env(ALONE, "1")
+        .output()
+        .expect("run the test binary");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{name} failed alone: {}",
+        output.status
+    );
+    // A name the harness does not know would run nothing and pass.
+    assert!(stdout.contains("1 passed"), "{name} did not run alone");
+    false
 }
 
 /// While alive, no allocation may take the bytes in use past what they were at its start plus
@@ -65,7 +94,7 @@ impl Drop for Budget {
     fn drop(&mut self) {
         // Lifted before the next scenario (or the harness) needs memory.
         let _ = ALLOCATOR.set_limit(usize::MAX);
-        // The process's peak: the scenario's own when the test runs alone (`--exact`).
+        // The process's peak: the scenario's own, alone in its process.
         eprintln!(
             "in use at the start {:.1} MiB, allowed {:.1} MiB + {:.1} MiB slack; process peak {:.1} MiB",
             self.start as f64 / MIB as f64,
@@ -112,7 +141,9 @@ fn assert_too_large(error: &Error, limit: u64) -> u64 {
 
 #[tokio::test]
 async fn an_endless_body_stops_at_the_default_limit() {
-    let _turn = turn().await;
+    if !alone("an_endless_body_stops_at_the_default_limit") {
+        return;
+    }
     let server = RawServer::start([Reply::endless(
         200,
         &[("content-type", "application/json")],
@@ -165,7 +196,9 @@ fn gzip_bomb() -> Vec<u8> {
 
 #[tokio::test]
 async fn a_gzip_bomb_is_counted_after_decompression() {
-    let _turn = turn().await;
+    if !alone("a_gzip_bomb_is_counted_after_decompression") {
+        return;
+    }
     let bomb = gzip_bomb();
     assert!(bomb.len() < 1_100_000, "{} bytes on the wire", bomb.len());
     let gzip = [
@@ -193,7 +226,9 @@ async fn a_gzip_bomb_is_counted_after_decompression() {
 
 #[tokio::test]
 async fn a_200_mb_error_body_keeps_its_first_64_kib() {
-    let _turn = turn().await;
+    if !alone("a_200_mb_error_body_keeps_its_first_64_kib") {
+        return;
+    }
     let server = RawServer::start([Reply::repeated(
         500,
         &[("content-type", "text/html")],
@@ -221,7 +256,9 @@ async fn a_200_mb_error_body_keeps_its_first_64_kib() {
 
 #[tokio::test]
 async fn an_endless_body_after_an_upload_stops_at_the_limit() {
-    let _turn = turn().await;
+    if !alone("an_endless_body_after_an_upload_stops_at_the_limit") {
+        return;
+    }
     let server = RawServer::start([Reply::endless(200, &[], b"{")]).await;
     let client = client(&server);
     let upload = FileUploadRequest::new(FilePart::new(
@@ -240,7 +277,9 @@ async fn an_endless_body_after_an_upload_stops_at_the_limit() {
 
 #[tokio::test]
 async fn a_content_length_past_the_limit_fails_before_reading() {
-    let _turn = turn().await;
+    if !alone("a_content_length_past_the_limit_fails_before_reading") {
+        return;
+    }
     // 100 MiB announced.
     let server = RawServer::start([Reply::repeated(200, &[], &[b' '; 64 * 1024], 1600)]).await;
     let client = client(&server);

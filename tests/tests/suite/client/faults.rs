@@ -3,7 +3,7 @@
 //! HTML, empty, mislabelled and huge bodies, 429 sequences with and without reset headers,
 //! redirects of every kind (to another local server that must see nothing), answers that are
 //! not HTTP or not TLS. Every transport failure's message must give its cause and never the
-//! query. (The memory bound of endless and huge bodies is tested in `client_body_limits.rs`.)
+//! query. (The memory bound of endless and huge bodies is tested in `body_limits.rs`.)
 //!
 //! Every outcome must be a typed error or a decoded value, never a panic; the request counts
 //! that the server saw prove that a request not safe to repeat is never sent twice. No test
@@ -1036,7 +1036,10 @@ async fn every_request_sends_a_user_agent() {
         .map(|request| request.header("user-agent").map(str::to_owned))
         .collect();
     // The client's version, from its manifest (this test crate has its own version).
-    let manifest = include_str!("../../generated-client/Cargo.toml");
+    let manifest = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../generated-client/Cargo.toml"
+    ));
     let version = manifest
         .lines()
         .find_map(|line| line.strip_prefix("version = \""))

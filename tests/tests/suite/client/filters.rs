@@ -3,7 +3,7 @@
 //! server, in a JSON body (`POST`) and in the `payload` query parameter (`GET`).
 //!
 //! The compile-fail half (wrong fields, operators, value types, another query's fields) is
-//! `compile_fail.rs`.
+//! `filters_compile_fail.rs`.
 
 use chrono::{TimeZone, Utc};
 use serde_json::json;

@@ -16,8 +16,8 @@
 //!   `Ok` or diagnostics, never a panic.
 //!
 //! A panic anywhere fails the property; proptest then shrinks the input, prints it and saves
-//! its seed under `tests/proptest-regressions/` so the next run replays it first
-//! (`PROPTEST_CASES=10000` runs more cases).
+//! its seed in `tests/tests/suite/proptest-regressions/client/fuzz.txt` so the next run
+//! replays it first (`PROPTEST_CASES=10000` runs more cases).
 
 use std::path::Path;
 use std::sync::OnceLock;

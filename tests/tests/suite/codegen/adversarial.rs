@@ -13,7 +13,8 @@
 //!
 //! - `every_spec_is_refused_with_places_or_generated` runs the generator on 256 specs
 //!   (proptest: a failure is shrunk, and its seed saved in
-//!   `tests/proptest-regressions/adversarial_specs.txt` so the next run replays it first).
+//!   `tests/tests/suite/proptest-regressions/codegen/adversarial.txt` so the next run replays
+//!   it first).
 //! - `accepted_specs_compile` compiles the accepted specs of a fixed sample: compiling is
 //!   slow, so the accepted specs are merged into as few crates as can be (specs whose names
 //!   do not clash share a crate), and one `cargo clippy` checks them all (`generated_check`).
@@ -682,13 +683,10 @@ fn generate(files: &[(String, String)]) -> Outcome {
 }
 
 proptest! {
+    // 256 in CI; `PROPTEST_CASES=N` runs more. A failure's seed goes where proptest puts it
+    // by default, beside the binary's `main.rs`.
     #![proptest_config(ProptestConfig {
-        // 256 in CI; `PROPTEST_CASES=N` runs more.
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256),
-        // Integration tests have no `lib.rs` for proptest to find: name the file.
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
-            "proptest-regressions/adversarial_specs.txt",
-        ))),
         ..ProptestConfig::default()
     })]
 

@@ -259,8 +259,8 @@ fn deleted_slices_come_back_where_they_were() {
 /// How often `--write` puts an operation back exactly where it was: each operation of the
 /// spec deleted alone, then with the request and response only it uses. Every written spec
 /// must validate; the placement figures are printed (README, "Keeping up with Stream").
-/// Slow (two runs per operation): `cargo test -p stream-chat-tests --test drift_write --
-/// --ignored --nocapture`.
+/// Slow (two runs per operation): `cargo test -p stream-chat-tests --test suite --
+/// drift_write --ignored --nocapture`.
 #[test]
 #[ignore = "a measurement; run it by name"]
 fn measure_where_deleted_operations_come_back() {

@@ -1,6 +1,10 @@
-//! Every generated endpoint method against a local HTTP server: the request on the wire
-//! (method, escaped path, query, headers, JSON body) and the decoding of a realistic response,
-//! custom data included. Also the generated operation metadata.
+//! Endpoint methods tested by hand, each against a local HTTP server: a selection of the
+//! channel, channel type and export operations, with the request on the wire (method, escaped
+//! path, query, headers, JSON body) and the decoding of a realistic response written out here,
+//! custom data included; requests built with the setters. Also the generated operation
+//! metadata, a base URL with a path prefix, and ids `.` and `..` refused before sending.
+//!
+//! Every operation of the spec, table-driven from its model, is tested in `whole_api.rs`.
 
 use std::collections::BTreeMap;
 
