@@ -30,6 +30,15 @@ use stream_chat_client::models::{
 use stream_chat_client::{Client, Error, FilePart};
 use stream_chat_tests::{server_client, Prepared, RecordingServer};
 
+/// The cases of a property: `default`, or `PROPTEST_CASES` when set (`with_cases` alone would
+/// ignore it).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 #[allow(deprecated, reason = "deprecated operations have response types too")]
 mod decoders {
     use serde::de::DeserializeOwned;
@@ -385,7 +394,7 @@ fn every_maximal_sample_decodes() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases(256)))]
 
     #[test]
     fn arbitrary_bytes_never_panic_a_decoder(
@@ -552,7 +561,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases(256)))]
 
     #[test]
     fn any_answer_ends_in_ok_or_a_typed_error(
@@ -872,7 +881,7 @@ fn type_template(expression: &str) -> Vec<(String, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases(256)))]
 
     #[test]
     fn arbitrary_text_never_panics_the_loader(
@@ -903,7 +912,7 @@ proptest! {
 
 proptest! {
     // Generation formats every file: fewer cases.
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(cases(24)))]
 
     #[test]
     fn mutated_spec_files_never_panic_the_generator(
