@@ -1,6 +1,6 @@
 //! Writes two files into `$OUT_DIR` from the spec's resolved model.
 //!
-//! `dispatch.rs`, for `tests/generated_api.rs`:
+//! `dispatch.rs`, for the test `client::whole_api` (`tests/tests/suite/client/whole_api.rs`):
 //!
 //! - `call`: one match arm per operation with a JSON body or none (multipart uploads have
 //!   their own test), which decodes the path parameters, the query object and the body from
@@ -15,7 +15,7 @@
 //! type as the generated ones (enums as `String`, no custom data), which is how a caller of raw
 //! reqwest would decode it.
 //!
-//! `decoders.rs`, for `tests/client_fuzz.rs`: `decode_response`, one match arm per operation
+//! `decoders.rs`, for the test `client::fuzz`: `decode_response`, one match arm per operation
 //! (uploads included), which decodes bytes as that operation's response type. The type is the
 //! one the generated method returns: the arm names the method in a closure that is never
 //! called (its arguments are `never()`), and the decoder's type parameter is inferred from it.

@@ -406,7 +406,7 @@ mod tests {
         assert!(Outline::read(&deep).locate(&["a"]).is_none());
         let broken = Outline::read("a: [1,\n");
         assert!(broken.locate(&["a"]).is_none());
-        // Found by client_fuzz: an escape cut off by the end of the text.
+        // Found by the property tests (`client::fuzz`): an escape cut off by the end of the text.
         for cut in ["\"\\", "a: \"b\\", "a: \"b\\\n"] {
             assert!(Outline::read(cut).locate(&["a"]).is_none(), "{cut:?}");
         }

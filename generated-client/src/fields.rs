@@ -78,8 +78,8 @@ impl Fields {
 /// The slot of a field name in a [`Fields::slots`] of `2^bits` slots: its length and three of
 /// its bytes, multiplied by a constant, top bits (a few instructions, however long the name).
 /// The generator computes the same function (`codegen/src/emit/wire.rs`) to build the tables;
-/// `tests/generated_api.rs` checks that every field of every object is found (a maximal sample
-/// of each object decodes with no record).
+/// the test `client::whole_api` of `stream-chat-tests` checks that every field of every object
+/// is found (a maximal sample of each object decodes with no record).
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn name_slot(name: &[u8], bits: u32) -> usize {
     let byte = |at: usize| u32::from(name.get(at).copied().unwrap_or(0));

@@ -1,7 +1,7 @@
 //! The generated client driven as a chat app, for the end-to-end tests against the fake Stream
-//! server (`chat_e2e.rs`, `chat_example.rs`): connecting a user, reading the next typed event
-//! within a bound, asserting quiet, and the REST calls of a chat (open or watch a channel, send
-//! a message or an event), each bounded and failing with the server's error.
+//! server (the tests `chat::e2e` and `chat::example`): connecting a user, reading the next
+//! typed event within a bound, asserting quiet, and the REST calls of a chat (open or watch a
+//! channel, send a message or an event), each bounded and failing with the server's error.
 
 use stream_chat_client::models::{
     ChannelGetOrCreateRequest, ChannelInput, ChannelMemberRequest, ChannelStateResponse,

@@ -2,10 +2,10 @@
 //! `generated-client` and the code generated from some spec, checked with
 //! `cargo clippy -D warnings` (and rustdoc) as one cargo workspace.
 //!
-//! `fixture_compile.rs` builds one crate per fixture spec, `adversarial_specs.rs` one per batch
-//! of generated specs. All workspaces share one target folder, `target/generated-check/target`
-//! (never the build running the tests, so they never wait on its lock), where the runtime's
-//! dependencies are checked once and reused.
+//! The test `codegen::fixture_compile` builds one crate per fixture spec, `codegen::adversarial`
+//! one per batch of generated specs. All workspaces share one target folder,
+//! `target/generated-check/target` (never the build running the tests, so they never wait on
+//! its lock), where the runtime's dependencies are checked once and reused.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

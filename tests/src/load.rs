@@ -1,4 +1,4 @@
-//! The client under load, shared by `tests/client_load.rs` (which checks every outcome) and
+//! The client under load, shared by the test `client::load` (which checks every outcome) and
 //! `benches/load.rs` (which prints the figures).
 //!
 //! [`LoadServer`] is a real HTTP/1.1 server (axum, keep-alive) on `127.0.0.1` that answers
