@@ -14,6 +14,7 @@
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
+use chrono::{DateTime, Utc};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -21,6 +22,7 @@ use serde_json::Value;
 use crate::fields::{Fields, Key};
 use crate::mismatch::{JsonType, Mismatch, MismatchKind};
 use crate::object::{Kept, WireState};
+use crate::timestamp::Timestamp;
 
 /// How deep generated objects may nest in one decoded document.
 ///
@@ -407,6 +409,24 @@ impl<'de, A: MapAccess<'de>> FieldReader<'de, A> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn option<T: DeserializeOwned>(&mut self, slot: &mut Option<T>) {
         self.reader.option(&mut self.map, self.index, slot);
+    }
+
+    /// Reads a date-time field's value into `slot`, as [`value`](Self::value) does, with the
+    /// fast parser of [`Timestamp`].
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn date_time(&mut self, slot: &mut DateTime<Utc>) {
+        let mut value = Timestamp(*slot);
+        self.reader.value(&mut self.map, self.index, &mut value);
+        *slot = value.0;
+    }
+
+    /// Reads an `Option` date-time field's value into `slot`, as [`option`](Self::option)
+    /// does, with the fast parser of [`Timestamp`].
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn option_date_time(&mut self, slot: &mut Option<DateTime<Utc>>) {
+        let mut value = slot.map(Timestamp);
+        self.reader.option(&mut self.map, self.index, &mut value);
+        *slot = value.map(|at| at.0);
     }
 
     /// The custom data read (objects with custom data).

@@ -33,6 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "mismatch",
             "filter",
             "unknown_value",
+            "timestamp",
         ],
     ),
     (

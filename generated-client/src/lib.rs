@@ -149,6 +149,7 @@ mod send;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
+mod timestamp;
 mod unknown_value;
 pub mod webhook;
 #[cfg(feature = "ws")]

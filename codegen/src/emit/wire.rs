@@ -177,11 +177,13 @@ fn write_object(
          let mut __value = Self::default();\n"
     );
     const BODY: &str = "        ";
+    // Date-times take the runtime's fast RFC 3339 path (`timestamp.rs`).
     let read = |field: &Field| {
-        let method = if field.is_optional() {
-            "option"
-        } else {
-            "value"
+        let method = match (field.is_optional(), &field.ty) {
+            (false, Type::DateTime) => "date_time",
+            (true, Type::DateTime) => "option_date_time",
+            (false, _) => "value",
+            (true, _) => "option",
         };
         format!("__reader.{method}(&mut __value.{})", field.rust_name)
     };

@@ -162,7 +162,7 @@ impl __rt::Object for UpdateAppRequest {
                 30 => __reader.option(&mut __value.sns_secret),
                 31 => __reader.option(&mut __value.image_upload_config),
                 32 => __reader.option(&mut __value.file_upload_config),
-                33 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                33 => __reader.option_date_time(&mut __value.revoke_tokens_issued_before),
                 34 => __reader.option(&mut __value.webhook_events),
                 35 => __reader.option(&mut __value.channel_hide_members_only),
                 36 => __reader.option(&mut __value.grants),
@@ -675,7 +675,7 @@ impl __rt::Object for AppResponseFields {
                 34 => __reader.value(&mut __value.sns_secret),
                 35 => __reader.value(&mut __value.file_upload_config),
                 36 => __reader.value(&mut __value.image_upload_config),
-                37 => __reader.option(&mut __value.revoke_tokens_issued_before),
+                37 => __reader.option_date_time(&mut __value.revoke_tokens_issued_before),
                 38 => __reader.value(&mut __value.grants),
                 39 => __reader.value(&mut __value.campaign_enabled),
                 40 => __reader.value(&mut __value.webhook_events),
@@ -1382,8 +1382,8 @@ impl __rt::Object for EventHook {
                 20 => __reader.option(&mut __value.callback),
                 21 => __reader.option(&mut __value.sns_event_based_message_group_id_enabled),
                 22 => __reader.option(&mut __value.failover_config),
-                23 => __reader.option(&mut __value.created_at),
-                24 => __reader.option(&mut __value.updated_at),
+                23 => __reader.option_date_time(&mut __value.created_at),
+                24 => __reader.option_date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -1733,8 +1733,8 @@ impl __rt::Object for ChannelConfig {
                 31 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
                 32 => __reader.option(&mut __value.push_level),
                 33 => __reader.option(&mut __value.chat_preferences),
-                34 => __reader.value(&mut __value.created_at),
-                35 => __reader.value(&mut __value.updated_at),
+                34 => __reader.date_time(&mut __value.created_at),
+                35 => __reader.date_time(&mut __value.updated_at),
                 36 => __reader.value(&mut __value.commands),
                 _ => {}
             }
@@ -1827,8 +1827,8 @@ impl __rt::Object for CallType {
                 0 => __reader.value(&mut __value.id),
                 1 => __reader.value(&mut __value.app),
                 2 => __reader.value(&mut __value.name),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.value(&mut __value.updated_at),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.updated_at),
                 5 => __reader.option(&mut __value.settings),
                 6 => __reader.option(&mut __value.notification_settings),
                 7 => __reader.value(&mut __value.recording_external_storage),
@@ -1897,8 +1897,8 @@ impl __rt::Object for Policy {
                 3 => __reader.value(&mut __value.action),
                 4 => __reader.value(&mut __value.owner),
                 5 => __reader.value(&mut __value.priority),
-                6 => __reader.value(&mut __value.created_at),
-                7 => __reader.value(&mut __value.updated_at),
+                6 => __reader.date_time(&mut __value.created_at),
+                7 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -2476,9 +2476,9 @@ impl __rt::Object for PushProvider {
                 0 => __reader.value(&mut __value.name),
                 1 => __reader.value(&mut __value.type_),
                 2 => __reader.option(&mut __value.description),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.value(&mut __value.updated_at),
-                5 => __reader.option(&mut __value.disabled_at),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.updated_at),
+                5 => __reader.option_date_time(&mut __value.disabled_at),
                 6 => __reader.option(&mut __value.disabled_reason),
                 7 => __reader.option(&mut __value.apn_auth_key),
                 8 => __reader.option(&mut __value.apn_key_id),
@@ -2781,8 +2781,8 @@ impl __rt::Object for PushTemplate {
                 0 => __reader.value(&mut __value.enable_push),
                 1 => __reader.value(&mut __value.event_type),
                 2 => __reader.option(&mut __value.template),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.value(&mut __value.updated_at),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -4501,8 +4501,8 @@ impl __rt::Object for AppUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.app),
                 _ => {}
             }

@@ -471,8 +471,8 @@ impl __rt::Object for BlockListResponse {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.option(&mut __value.created_at),
-                1 => __reader.option(&mut __value.updated_at),
+                0 => __reader.option_date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.updated_at),
                 2 => __reader.option(&mut __value.id),
                 3 => __reader.value(&mut __value.name),
                 4 => __reader.value(&mut __value.type_),

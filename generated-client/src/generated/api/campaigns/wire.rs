@@ -491,15 +491,15 @@ impl __rt::Object for CampaignResponse {
                 10 => __reader.value(&mut __value.description),
                 11 => __reader.value(&mut __value.skip_push),
                 12 => __reader.value(&mut __value.skip_webhook),
-                13 => __reader.option(&mut __value.scheduled_for),
-                14 => __reader.option(&mut __value.stop_at),
+                13 => __reader.option_date_time(&mut __value.scheduled_for),
+                14 => __reader.option_date_time(&mut __value.stop_at),
                 15 => __reader.option(&mut __value.message_template),
                 16 => __reader.option(&mut __value.channel_template),
                 17 => __reader.value(&mut __value.user_ids),
                 18 => __reader.value(&mut __value.users),
                 19 => __reader.value(&mut __value.status),
-                20 => __reader.value(&mut __value.created_at),
-                21 => __reader.value(&mut __value.updated_at),
+                20 => __reader.date_time(&mut __value.created_at),
+                21 => __reader.date_time(&mut __value.updated_at),
                 22 => __reader.value(&mut __value.stats),
                 _ => {}
             }
@@ -569,8 +569,8 @@ impl __rt::Object for StartCampaignRequest {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.option(&mut __value.scheduled_for),
-                1 => __reader.option(&mut __value.stop_at),
+                0 => __reader.option_date_time(&mut __value.scheduled_for),
+                1 => __reader.option_date_time(&mut __value.stop_at),
                 _ => {}
             }
         }
@@ -671,8 +671,8 @@ impl __rt::Object for CampaignCompletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.campaign),
                 _ => {}
             }
@@ -729,8 +729,8 @@ impl __rt::Object for CampaignStartedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.campaign),
                 _ => {}
             }
@@ -979,9 +979,9 @@ impl __rt::Object for Segment {
                 6 => __reader.value(&mut __value.all_sender_channels),
                 7 => __reader.option(&mut __value.task_id),
                 8 => __reader.value(&mut __value.size),
-                9 => __reader.value(&mut __value.created_at),
-                10 => __reader.value(&mut __value.updated_at),
-                11 => __reader.option(&mut __value.deleted_at),
+                9 => __reader.date_time(&mut __value.created_at),
+                10 => __reader.date_time(&mut __value.updated_at),
+                11 => __reader.option_date_time(&mut __value.deleted_at),
                 _ => {}
             }
         }
@@ -1044,8 +1044,8 @@ impl __rt::Object for CampaignStatsResponse {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.stats_started_at),
-                1 => __reader.value(&mut __value.stats_completed_at),
+                0 => __reader.date_time(&mut __value.stats_started_at),
+                1 => __reader.date_time(&mut __value.stats_completed_at),
                 2 => __reader.value(&mut __value.stats_messages_sent),
                 3 => __reader.value(&mut __value.stats_channels_created),
                 4 => __reader.value(&mut __value.progress),

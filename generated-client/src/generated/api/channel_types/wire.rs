@@ -287,8 +287,8 @@ impl __rt::Object for CreateChannelTypeResponse {
                 31 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
                 32 => __reader.option(&mut __value.push_level),
                 33 => __reader.option(&mut __value.chat_preferences),
-                34 => __reader.value(&mut __value.created_at),
-                35 => __reader.value(&mut __value.updated_at),
+                34 => __reader.date_time(&mut __value.created_at),
+                35 => __reader.date_time(&mut __value.updated_at),
                 36 => __reader.value(&mut __value.commands),
                 37 => __reader.value(&mut __value.permissions),
                 38 => __reader.value(&mut __value.grants),
@@ -418,8 +418,8 @@ impl __rt::Object for GetChannelTypeResponse {
             match __index {
                 0 => __reader.value(&mut __value.permissions),
                 1 => __reader.value(&mut __value.grants),
-                2 => __reader.value(&mut __value.created_at),
-                3 => __reader.value(&mut __value.updated_at),
+                2 => __reader.date_time(&mut __value.created_at),
+                3 => __reader.date_time(&mut __value.updated_at),
                 4 => __reader.value(&mut __value.name),
                 5 => __reader.value(&mut __value.typing_events),
                 6 => __reader.value(&mut __value.read_events),
@@ -766,8 +766,8 @@ impl __rt::Object for UpdateChannelTypeResponse {
                 33 => __reader.value(&mut __value.skip_last_msg_update_for_system_msgs),
                 34 => __reader.option(&mut __value.push_level),
                 35 => __reader.option(&mut __value.chat_preferences),
-                36 => __reader.value(&mut __value.created_at),
-                37 => __reader.value(&mut __value.updated_at),
+                36 => __reader.date_time(&mut __value.created_at),
+                37 => __reader.date_time(&mut __value.updated_at),
                 38 => __reader.value(&mut __value.commands),
                 39 => __reader.value(&mut __value.duration),
                 _ => {}
@@ -894,8 +894,8 @@ impl __rt::Object for ChannelTypeConfig {
             match __index {
                 0 => __reader.value(&mut __value.permissions),
                 1 => __reader.value(&mut __value.grants),
-                2 => __reader.value(&mut __value.created_at),
-                3 => __reader.value(&mut __value.updated_at),
+                2 => __reader.date_time(&mut __value.created_at),
+                3 => __reader.date_time(&mut __value.updated_at),
                 4 => __reader.value(&mut __value.name),
                 5 => __reader.value(&mut __value.typing_events),
                 6 => __reader.value(&mut __value.read_events),
@@ -1248,8 +1248,8 @@ impl __rt::Object for Command {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.option(&mut __value.created_at),
-                1 => __reader.option(&mut __value.updated_at),
+                0 => __reader.option_date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.updated_at),
                 2 => __reader.value(&mut __value.name),
                 3 => __reader.value(&mut __value.description),
                 4 => __reader.value(&mut __value.args),
@@ -1341,8 +1341,8 @@ impl __rt::Object for ChannelConfigWithInfo {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.value(&mut __value.updated_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.date_time(&mut __value.updated_at),
                 2 => __reader.value(&mut __value.name),
                 3 => __reader.value(&mut __value.typing_events),
                 4 => __reader.value(&mut __value.read_events),

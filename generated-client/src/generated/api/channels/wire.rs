@@ -421,7 +421,7 @@ impl __rt::Object for ChannelStateResponse {
                 8 => __reader.option(&mut __value.push_preferences),
                 9 => __reader.value(&mut __value.threads),
                 10 => __reader.option(&mut __value.hidden),
-                11 => __reader.option(&mut __value.hide_messages_before),
+                11 => __reader.option_date_time(&mut __value.hide_messages_before),
                 12 => __reader.option(&mut __value.pending_messages),
                 13 => __reader.option(&mut __value.draft),
                 14 => __reader.option(&mut __value.active_live_locations),
@@ -515,7 +515,7 @@ impl __rt::Object for UpdateChannelRequest {
                 9 => __reader.option(&mut __value.message),
                 10 => __reader.option(&mut __value.skip_push),
                 11 => __reader.option(&mut __value.hide_history),
-                12 => __reader.option(&mut __value.hide_history_before),
+                12 => __reader.option_date_time(&mut __value.hide_history_before),
                 13 => __reader.option(&mut __value.add_filter_tags),
                 14 => __reader.option(&mut __value.remove_filter_tags),
                 15 => __reader.option(&mut __value.data),
@@ -1234,7 +1234,7 @@ impl __rt::Object for TruncateChannelRequest {
                 0 => __reader.option(&mut __value.hard_delete),
                 1 => __reader.option(&mut __value.message),
                 2 => __reader.option(&mut __value.skip_push),
-                3 => __reader.option(&mut __value.truncated_at),
+                3 => __reader.option_date_time(&mut __value.truncated_at),
                 4 => __reader.option(&mut __value.member_ids),
                 5 => __reader.option(&mut __value.user_id),
                 6 => __reader.option(&mut __value.user),
@@ -1595,7 +1595,7 @@ impl __rt::Object for MarkUnreadRequest {
             match __index {
                 0 => __reader.option(&mut __value.message_id),
                 1 => __reader.option(&mut __value.thread_id),
-                2 => __reader.option(&mut __value.message_timestamp),
+                2 => __reader.option_date_time(&mut __value.message_timestamp),
                 3 => __reader.option(&mut __value.user_id),
                 4 => __reader.option(&mut __value.user),
                 _ => {}
@@ -1891,7 +1891,7 @@ impl __rt::Object for SyncRequest {
         while let Some(__index) = __reader.next_field() {
             match __index {
                 0 => __reader.value(&mut __value.channel_cids),
-                1 => __reader.value(&mut __value.last_sync_at),
+                1 => __reader.date_time(&mut __value.last_sync_at),
                 _ => {}
             }
         }
@@ -1998,15 +1998,15 @@ impl __rt::Object for ChannelBatchCompletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.operation),
                 3 => __reader.value(&mut __value.status),
                 4 => __reader.value(&mut __value.task_id),
                 5 => __reader.value(&mut __value.failed_channels),
                 6 => __reader.value(&mut __value.success_channels_count),
-                7 => __reader.value(&mut __value.batch_created_at),
-                8 => __reader.value(&mut __value.finished_at),
+                7 => __reader.date_time(&mut __value.batch_created_at),
+                8 => __reader.date_time(&mut __value.finished_at),
                 _ => {}
             }
         }
@@ -2074,15 +2074,15 @@ impl __rt::Object for ChannelBatchStartedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.operation),
                 3 => __reader.value(&mut __value.status),
                 4 => __reader.value(&mut __value.task_id),
                 5 => __reader.value(&mut __value.failed_channels),
                 6 => __reader.value(&mut __value.success_channels_count),
-                7 => __reader.value(&mut __value.batch_created_at),
-                8 => __reader.value(&mut __value.finished_at),
+                7 => __reader.date_time(&mut __value.batch_created_at),
+                8 => __reader.date_time(&mut __value.finished_at),
                 _ => {}
             }
         }
@@ -2152,8 +2152,8 @@ impl __rt::Object for ChannelCreatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -2234,8 +2234,8 @@ impl __rt::Object for ChannelDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -2310,8 +2310,8 @@ impl __rt::Object for ChannelFrozenEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_type),
                 4 => __reader.option(&mut __value.channel_id),
@@ -2381,8 +2381,8 @@ impl __rt::Object for ChannelHiddenEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -2463,8 +2463,8 @@ impl __rt::Object for ChannelKickedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -2535,8 +2535,8 @@ impl __rt::Object for ChannelMutedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.mute),
                 4 => __reader.option(&mut __value.mutes),
@@ -2607,8 +2607,8 @@ impl __rt::Object for ChannelTruncatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -2687,8 +2687,8 @@ impl __rt::Object for ChannelUnFrozenEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_type),
                 4 => __reader.option(&mut __value.channel_id),
@@ -2751,8 +2751,8 @@ impl __rt::Object for ChannelUnmutedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.mute),
                 4 => __reader.option(&mut __value.mutes),
@@ -2823,8 +2823,8 @@ impl __rt::Object for ChannelUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -2909,8 +2909,8 @@ impl __rt::Object for ChannelVisibleEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -2982,8 +2982,8 @@ impl __rt::Object for MaxStreakChangedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -3049,8 +3049,8 @@ impl __rt::Object for MemberAddedEvent {
             match __index {
                 0 => __reader.value(&mut __value.member),
                 1 => __reader.option(&mut __value.user),
-                2 => __reader.value(&mut __value.created_at),
-                3 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.created_at),
+                3 => __reader.option_date_time(&mut __value.received_at),
                 4 => __reader.option(&mut __value.cid),
                 5 => __reader.option(&mut __value.team),
                 6 => __reader.option(&mut __value.channel_member_count),
@@ -3134,8 +3134,8 @@ impl __rt::Object for MemberRemovedEvent {
             match __index {
                 0 => __reader.value(&mut __value.member),
                 1 => __reader.option(&mut __value.user),
-                2 => __reader.value(&mut __value.created_at),
-                3 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.created_at),
+                3 => __reader.option_date_time(&mut __value.received_at),
                 4 => __reader.option(&mut __value.cid),
                 5 => __reader.option(&mut __value.team),
                 6 => __reader.option(&mut __value.channel_member_count),
@@ -3219,8 +3219,8 @@ impl __rt::Object for MemberUpdatedEvent {
             match __index {
                 0 => __reader.value(&mut __value.member),
                 1 => __reader.option(&mut __value.user),
-                2 => __reader.value(&mut __value.created_at),
-                3 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.created_at),
+                3 => __reader.option_date_time(&mut __value.received_at),
                 4 => __reader.option(&mut __value.cid),
                 5 => __reader.option(&mut __value.team),
                 6 => __reader.option(&mut __value.channel_member_count),
@@ -3303,8 +3303,8 @@ impl __rt::Object for MessageDeliveredEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -3391,8 +3391,8 @@ impl __rt::Object for MessageReadEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -3477,8 +3477,8 @@ impl __rt::Object for NotificationAddedToChannelEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -3562,8 +3562,8 @@ impl __rt::Object for NotificationChannelDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -3642,8 +3642,8 @@ impl __rt::Object for NotificationChannelMutesUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.me),
                 _ => {}
             }
@@ -3713,8 +3713,8 @@ impl __rt::Object for NotificationChannelTruncatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -3806,8 +3806,8 @@ impl __rt::Object for NotificationInviteAcceptedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -3891,8 +3891,8 @@ impl __rt::Object for NotificationInviteRejectedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -3978,8 +3978,8 @@ impl __rt::Object for NotificationInvitedEvent {
             match __index {
                 0 => __reader.value(&mut __value.member),
                 1 => __reader.option(&mut __value.user),
-                2 => __reader.value(&mut __value.created_at),
-                3 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.created_at),
+                3 => __reader.option_date_time(&mut __value.received_at),
                 4 => __reader.option(&mut __value.cid),
                 5 => __reader.option(&mut __value.team),
                 6 => __reader.option(&mut __value.channel_member_count),
@@ -4069,8 +4069,8 @@ impl __rt::Object for NotificationMarkReadEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -4180,8 +4180,8 @@ impl __rt::Object for NotificationMarkUnreadEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -4193,7 +4193,7 @@ impl __rt::Object for NotificationMarkUnreadEvent {
                 10 => __reader.option(&mut __value.thread_id),
                 11 => __reader.option(&mut __value.user),
                 12 => __reader.option(&mut __value.first_unread_message_id),
-                13 => __reader.option(&mut __value.last_read_at),
+                13 => __reader.option_date_time(&mut __value.last_read_at),
                 14 => __reader.option(&mut __value.last_read_message_id),
                 15 => __reader.option(&mut __value.unread_messages),
                 16 => __reader.option(&mut __value.unread_count),
@@ -4276,8 +4276,8 @@ impl __rt::Object for NotificationMutesUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.me),
                 _ => {}
             }
@@ -4350,8 +4350,8 @@ impl __rt::Object for NotificationNewMessageEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_member_count),
                 4 => __reader.option(&mut __value.channel_message_count),
@@ -4449,8 +4449,8 @@ impl __rt::Object for NotificationRemovedFromChannelEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -4548,7 +4548,7 @@ impl __rt::Object for ChannelStateResponseFields {
                 8 => __reader.option(&mut __value.push_preferences),
                 9 => __reader.value(&mut __value.threads),
                 10 => __reader.option(&mut __value.hidden),
-                11 => __reader.option(&mut __value.hide_messages_before),
+                11 => __reader.option_date_time(&mut __value.hide_messages_before),
                 12 => __reader.option(&mut __value.pending_messages),
                 13 => __reader.option(&mut __value.draft),
                 14 => __reader.option(&mut __value.active_live_locations),
@@ -4870,12 +4870,12 @@ impl __rt::Object for MessagePaginationParams {
                 2 => __reader.option(&mut __value.id_gt),
                 3 => __reader.option(&mut __value.id_lte),
                 4 => __reader.option(&mut __value.id_lt),
-                5 => __reader.option(&mut __value.created_at_after_or_equal),
-                6 => __reader.option(&mut __value.created_at_after),
-                7 => __reader.option(&mut __value.created_at_before_or_equal),
-                8 => __reader.option(&mut __value.created_at_before),
+                5 => __reader.option_date_time(&mut __value.created_at_after_or_equal),
+                6 => __reader.option_date_time(&mut __value.created_at_after),
+                7 => __reader.option_date_time(&mut __value.created_at_before_or_equal),
+                8 => __reader.option_date_time(&mut __value.created_at_before),
                 9 => __reader.option(&mut __value.id_around),
-                10 => __reader.option(&mut __value.created_at_around),
+                10 => __reader.option_date_time(&mut __value.created_at_around),
                 _ => {}
             }
         }
@@ -5367,7 +5367,7 @@ impl __rt::Object for WsEvent {
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_id),
                 4 => __reader.option(&mut __value.channel_type),
-                5 => __reader.option(&mut __value.channel_last_message_at),
+                5 => __reader.option_date_time(&mut __value.channel_last_message_at),
                 6 => __reader.option(&mut __value.message),
                 7 => __reader.option(&mut __value.message_update),
                 8 => __reader.option(&mut __value.reaction),
@@ -5387,7 +5387,7 @@ impl __rt::Object for WsEvent {
                 22 => __reader.option(&mut __value.automoderation_scores),
                 23 => __reader.option(&mut __value.parent_id),
                 24 => __reader.option(&mut __value.team),
-                25 => __reader.value(&mut __value.created_at),
+                25 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }
@@ -5478,11 +5478,11 @@ impl __rt::Object for MarkReadResponseEvent {
                 1 => __reader.value(&mut __value.cid),
                 2 => __reader.value(&mut __value.channel_id),
                 3 => __reader.value(&mut __value.channel_type),
-                4 => __reader.option(&mut __value.channel_last_message_at),
+                4 => __reader.option_date_time(&mut __value.channel_last_message_at),
                 5 => __reader.option(&mut __value.team),
                 6 => __reader.option(&mut __value.user),
                 7 => __reader.option(&mut __value.thread),
-                8 => __reader.value(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.created_at),
                 9 => __reader.option(&mut __value.last_read_message_id),
                 10 => __reader.option(&mut __value.channel),
                 _ => {}
@@ -5593,7 +5593,7 @@ impl __rt::Object for UnreadCountsChannel {
             match __index {
                 0 => __reader.value(&mut __value.channel_id),
                 1 => __reader.value(&mut __value.unread_count),
-                2 => __reader.value(&mut __value.last_read),
+                2 => __reader.date_time(&mut __value.last_read),
                 _ => {}
             }
         }
@@ -5697,7 +5697,7 @@ impl __rt::Object for UnreadCountsThread {
         while let Some(__index) = __reader.next_field() {
             match __index {
                 0 => __reader.value(&mut __value.unread_count),
-                1 => __reader.value(&mut __value.last_read),
+                1 => __reader.date_time(&mut __value.last_read),
                 2 => __reader.value(&mut __value.last_read_message_id),
                 3 => __reader.value(&mut __value.parent_message_id),
                 _ => {}
@@ -6064,19 +6064,19 @@ impl __rt::Object for ChannelMemberResponse {
                 1 => __reader.option(&mut __value.user),
                 2 => __reader.option(&mut __value.is_moderator),
                 3 => __reader.option(&mut __value.invited),
-                4 => __reader.option(&mut __value.invite_accepted_at),
-                5 => __reader.option(&mut __value.invite_rejected_at),
+                4 => __reader.option_date_time(&mut __value.invite_accepted_at),
+                5 => __reader.option_date_time(&mut __value.invite_rejected_at),
                 6 => __reader.option(&mut __value.status),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
-                9 => __reader.option(&mut __value.deleted_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
+                9 => __reader.option_date_time(&mut __value.deleted_at),
                 10 => __reader.value(&mut __value.banned),
-                11 => __reader.option(&mut __value.ban_expires),
+                11 => __reader.option_date_time(&mut __value.ban_expires),
                 12 => __reader.value(&mut __value.shadow_banned),
-                13 => __reader.option(&mut __value.pinned_at),
-                14 => __reader.option(&mut __value.archived_at),
+                13 => __reader.option_date_time(&mut __value.pinned_at),
+                14 => __reader.option_date_time(&mut __value.archived_at),
                 15 => __reader.option(&mut __value.ban_from_future_channels),
-                16 => __reader.option(&mut __value.future_channel_ban_expires),
+                16 => __reader.option_date_time(&mut __value.future_channel_ban_expires),
                 17 => __reader.option(&mut __value.role),
                 18 => __reader.value(&mut __value.channel_role),
                 19 => __reader.value(&mut __value.notifications_muted),
@@ -6181,10 +6181,10 @@ impl __rt::Object for ChannelResponse {
                 0 => __reader.value(&mut __value.id),
                 1 => __reader.value(&mut __value.type_),
                 2 => __reader.value(&mut __value.cid),
-                3 => __reader.option(&mut __value.last_message_at),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.value(&mut __value.updated_at),
-                6 => __reader.option(&mut __value.deleted_at),
+                3 => __reader.option_date_time(&mut __value.last_message_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.date_time(&mut __value.updated_at),
+                6 => __reader.option_date_time(&mut __value.deleted_at),
                 7 => __reader.option(&mut __value.created_by),
                 8 => __reader.value(&mut __value.frozen),
                 9 => __reader.value(&mut __value.disabled),
@@ -6192,16 +6192,16 @@ impl __rt::Object for ChannelResponse {
                 11 => __reader.option(&mut __value.member_count),
                 12 => __reader.option(&mut __value.config),
                 13 => __reader.option(&mut __value.muted),
-                14 => __reader.option(&mut __value.mute_expires_at),
+                14 => __reader.option_date_time(&mut __value.mute_expires_at),
                 15 => __reader.option(&mut __value.team),
                 16 => __reader.option(&mut __value.auto_translation_enabled),
                 17 => __reader.option(&mut __value.auto_translation_language),
-                18 => __reader.option(&mut __value.hide_messages_before),
+                18 => __reader.option_date_time(&mut __value.hide_messages_before),
                 19 => __reader.option(&mut __value.cooldown),
                 20 => __reader.option(&mut __value.own_capabilities),
                 21 => __reader.option(&mut __value.hidden),
                 22 => __reader.option(&mut __value.blocked),
-                23 => __reader.option(&mut __value.truncated_at),
+                23 => __reader.option_date_time(&mut __value.truncated_at),
                 24 => __reader.option(&mut __value.truncated_by),
                 25 => __reader.option(&mut __value.message_count),
                 26 => __reader.option(&mut __value.filter_tags),
@@ -6401,10 +6401,10 @@ impl __rt::Object for ReadStateResponse {
         while let Some(__index) = __reader.next_field() {
             match __index {
                 0 => __reader.value(&mut __value.user),
-                1 => __reader.value(&mut __value.last_read),
+                1 => __reader.date_time(&mut __value.last_read),
                 2 => __reader.value(&mut __value.unread_messages),
                 3 => __reader.option(&mut __value.last_read_message_id),
-                4 => __reader.option(&mut __value.last_delivered_at),
+                4 => __reader.option_date_time(&mut __value.last_delivered_at),
                 5 => __reader.option(&mut __value.last_delivered_message_id),
                 _ => {}
             }
@@ -6462,9 +6462,9 @@ impl __rt::Object for ChannelMute {
             match __index {
                 0 => __reader.option(&mut __value.user),
                 1 => __reader.option(&mut __value.channel),
-                2 => __reader.option(&mut __value.expires),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.value(&mut __value.updated_at),
+                2 => __reader.option_date_time(&mut __value.expires),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -6520,8 +6520,8 @@ impl __rt::Object for UserWatchingStartEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_id),
                 4 => __reader.option(&mut __value.channel_type),
@@ -6590,8 +6590,8 @@ impl __rt::Object for UserWatchingStopEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_type),
                 4 => __reader.option(&mut __value.channel_id),
@@ -6660,8 +6660,8 @@ impl __rt::Object for TypingStartEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_type),
                 4 => __reader.option(&mut __value.channel_id),
@@ -6730,8 +6730,8 @@ impl __rt::Object for TypingStopEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_type),
                 4 => __reader.option(&mut __value.channel_id),

@@ -295,7 +295,7 @@ impl __rt::Object for DraftResponse {
                 3 => __reader.option(&mut __value.parent_id),
                 4 => __reader.option(&mut __value.parent_message),
                 5 => __reader.option(&mut __value.quoted_message),
-                6 => __reader.value(&mut __value.created_at),
+                6 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }
@@ -436,8 +436,8 @@ impl __rt::Object for DraftDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.parent_id),
                 4 => __reader.option(&mut __value.draft),
@@ -500,8 +500,8 @@ impl __rt::Object for DraftUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.parent_id),
                 4 => __reader.option(&mut __value.draft),

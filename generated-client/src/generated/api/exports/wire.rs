@@ -294,8 +294,8 @@ impl __rt::Object for GetTaskResponse {
             match __index {
                 0 => __reader.value(&mut __value.task_id),
                 1 => __reader.value(&mut __value.status),
-                2 => __reader.value(&mut __value.created_at),
-                3 => __reader.value(&mut __value.updated_at),
+                2 => __reader.date_time(&mut __value.created_at),
+                3 => __reader.date_time(&mut __value.updated_at),
                 4 => __reader.option(&mut __value.result),
                 5 => __reader.option(&mut __value.error),
                 6 => __reader.value(&mut __value.duration),
@@ -357,10 +357,10 @@ impl __rt::Object for AsyncBulkImageModerationEvent {
             match __index {
                 0 => __reader.value(&mut __value.url),
                 1 => __reader.value(&mut __value.task_id),
-                2 => __reader.value(&mut __value.started_at),
-                3 => __reader.value(&mut __value.finished_at),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.started_at),
+                3 => __reader.date_time(&mut __value.finished_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -424,10 +424,10 @@ impl __rt::Object for AsyncExportChannelsEvent {
             match __index {
                 0 => __reader.value(&mut __value.url),
                 1 => __reader.value(&mut __value.task_id),
-                2 => __reader.value(&mut __value.started_at),
-                3 => __reader.value(&mut __value.finished_at),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.started_at),
+                3 => __reader.date_time(&mut __value.finished_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -491,10 +491,10 @@ impl __rt::Object for AsyncExportErrorEvent {
             match __index {
                 0 => __reader.value(&mut __value.error),
                 1 => __reader.value(&mut __value.task_id),
-                2 => __reader.value(&mut __value.started_at),
-                3 => __reader.value(&mut __value.finished_at),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.started_at),
+                3 => __reader.date_time(&mut __value.finished_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -558,10 +558,10 @@ impl __rt::Object for AsyncExportModerationLogsEvent {
             match __index {
                 0 => __reader.value(&mut __value.url),
                 1 => __reader.value(&mut __value.task_id),
-                2 => __reader.value(&mut __value.started_at),
-                3 => __reader.value(&mut __value.finished_at),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.started_at),
+                3 => __reader.date_time(&mut __value.finished_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -625,10 +625,10 @@ impl __rt::Object for AsyncExportReviewQueueEvent {
             match __index {
                 0 => __reader.value(&mut __value.url),
                 1 => __reader.value(&mut __value.task_id),
-                2 => __reader.value(&mut __value.started_at),
-                3 => __reader.value(&mut __value.finished_at),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.started_at),
+                3 => __reader.date_time(&mut __value.finished_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -692,10 +692,10 @@ impl __rt::Object for AsyncExportUsersEvent {
             match __index {
                 0 => __reader.value(&mut __value.url),
                 1 => __reader.value(&mut __value.task_id),
-                2 => __reader.value(&mut __value.started_at),
-                3 => __reader.value(&mut __value.finished_at),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.option(&mut __value.received_at),
+                2 => __reader.date_time(&mut __value.started_at),
+                3 => __reader.date_time(&mut __value.finished_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -759,8 +759,8 @@ impl __rt::Object for ChannelExport {
                 0 => __reader.option(&mut __value.type_),
                 1 => __reader.option(&mut __value.id),
                 2 => __reader.option(&mut __value.cid),
-                3 => __reader.option(&mut __value.messages_since),
-                4 => __reader.option(&mut __value.messages_until),
+                3 => __reader.option_date_time(&mut __value.messages_since),
+                4 => __reader.option_date_time(&mut __value.messages_until),
                 _ => {}
             }
         }
@@ -873,8 +873,8 @@ impl __rt::Object for GetExportChannelsStatusResponse {
             match __index {
                 0 => __reader.value(&mut __value.task_id),
                 1 => __reader.value(&mut __value.status),
-                2 => __reader.option(&mut __value.created_at),
-                3 => __reader.option(&mut __value.updated_at),
+                2 => __reader.option_date_time(&mut __value.created_at),
+                3 => __reader.option_date_time(&mut __value.updated_at),
                 4 => __reader.option(&mut __value.result),
                 5 => __reader.option(&mut __value.error),
                 6 => __reader.value(&mut __value.duration),

@@ -439,8 +439,8 @@ impl __rt::Object for CreateImportV2TaskResponse {
                 2 => __reader.value(&mut __value.product),
                 3 => __reader.value(&mut __value.state),
                 4 => __reader.value(&mut __value.settings),
-                5 => __reader.value(&mut __value.created_at),
-                6 => __reader.value(&mut __value.updated_at),
+                5 => __reader.date_time(&mut __value.created_at),
+                6 => __reader.date_time(&mut __value.updated_at),
                 7 => __reader.value(&mut __value.duration),
                 _ => {}
             }
@@ -508,8 +508,8 @@ impl __rt::Object for GetImportV2TaskResponse {
                 3 => __reader.value(&mut __value.state),
                 4 => __reader.value(&mut __value.settings),
                 5 => __reader.option(&mut __value.result),
-                6 => __reader.value(&mut __value.created_at),
-                7 => __reader.value(&mut __value.updated_at),
+                6 => __reader.date_time(&mut __value.created_at),
+                7 => __reader.date_time(&mut __value.updated_at),
                 8 => __reader.value(&mut __value.duration),
                 _ => {}
             }
@@ -658,8 +658,8 @@ impl __rt::Object for GetExternalStorageResponse {
                 0 => __reader.value(&mut __value.type_),
                 1 => __reader.option(&mut __value.aws_s3),
                 2 => __reader.option(&mut __value.gcs),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.value(&mut __value.updated_at),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.updated_at),
                 5 => __reader.value(&mut __value.duration),
                 _ => {}
             }
@@ -862,8 +862,8 @@ impl __rt::Object for ImportTask {
                 3 => __reader.option(&mut __value.size),
                 4 => __reader.value(&mut __value.state),
                 5 => __reader.value(&mut __value.history),
-                6 => __reader.value(&mut __value.created_at),
-                7 => __reader.value(&mut __value.updated_at),
+                6 => __reader.date_time(&mut __value.created_at),
+                7 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -929,8 +929,8 @@ impl __rt::Object for ImportV2TaskItem {
                 3 => __reader.value(&mut __value.state),
                 4 => __reader.value(&mut __value.settings),
                 5 => __reader.option(&mut __value.result),
-                6 => __reader.value(&mut __value.created_at),
-                7 => __reader.value(&mut __value.updated_at),
+                6 => __reader.date_time(&mut __value.created_at),
+                7 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -1260,7 +1260,7 @@ impl __rt::Object for ImportTaskHistory {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
+                0 => __reader.date_time(&mut __value.created_at),
                 1 => __reader.value(&mut __value.prev_state),
                 2 => __reader.value(&mut __value.next_state),
                 _ => {}

@@ -1060,8 +1060,8 @@ impl __rt::Object for MessageDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -1157,8 +1157,8 @@ impl __rt::Object for MessageNewEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -1257,8 +1257,8 @@ impl __rt::Object for MessageUndeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -1341,8 +1341,8 @@ impl __rt::Object for MessageUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -1423,13 +1423,13 @@ impl __rt::Object for PendingMessageEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.option(&mut __value.received_at),
+                0 => __reader.option_date_time(&mut __value.received_at),
                 1 => __reader.option(&mut __value.user),
                 2 => __reader.option(&mut __value.channel),
                 3 => __reader.option(&mut __value.message),
                 4 => __reader.option(&mut __value.metadata),
                 5 => __reader.value(&mut __value.method),
-                6 => __reader.value(&mut __value.created_at),
+                6 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }
@@ -1612,9 +1612,9 @@ impl __rt::Object for MessageWithChannelResponse {
                 19 => __reader.option(&mut __value.quoted_message),
                 20 => __reader.option(&mut __value.thread_participants),
                 21 => __reader.value(&mut __value.cid),
-                22 => __reader.value(&mut __value.created_at),
-                23 => __reader.value(&mut __value.updated_at),
-                24 => __reader.option(&mut __value.deleted_at),
+                22 => __reader.date_time(&mut __value.created_at),
+                23 => __reader.date_time(&mut __value.updated_at),
+                24 => __reader.option_date_time(&mut __value.deleted_at),
                 25 => __reader.value(&mut __value.shadowed),
                 26 => __reader.option(&mut __value.image_labels),
                 27 => __reader.value(&mut __value.mentioned_users),
@@ -1626,10 +1626,10 @@ impl __rt::Object for MessageWithChannelResponse {
                 33 => __reader.option(&mut __value.i18n),
                 34 => __reader.value(&mut __value.silent),
                 35 => __reader.value(&mut __value.pinned),
-                36 => __reader.option(&mut __value.pinned_at),
+                36 => __reader.option_date_time(&mut __value.pinned_at),
                 37 => __reader.option(&mut __value.pinned_by),
-                38 => __reader.option(&mut __value.pin_expires),
-                39 => __reader.option(&mut __value.message_text_updated_at),
+                38 => __reader.option_date_time(&mut __value.pin_expires),
+                39 => __reader.option_date_time(&mut __value.message_text_updated_at),
                 40 => __reader.option(&mut __value.poll_id),
                 41 => __reader.option(&mut __value.poll),
                 42 => __reader.option(&mut __value.moderation),
@@ -1745,7 +1745,7 @@ impl __rt::Object for MessageHistoryEntryResponse {
             match __index {
                 0 => __reader.value(&mut __value.message_id),
                 1 => __reader.value(&mut __value.message_updated_by_id),
-                2 => __reader.value(&mut __value.message_updated_at),
+                2 => __reader.date_time(&mut __value.message_updated_at),
                 3 => __reader.value(&mut __value.is_deleted),
                 4 => __reader.value(&mut __value.text),
                 5 => __reader.value(&mut __value.attachments),
@@ -2022,9 +2022,9 @@ impl __rt::Object for SearchResultMessage {
                 19 => __reader.option(&mut __value.quoted_message),
                 20 => __reader.option(&mut __value.thread_participants),
                 21 => __reader.value(&mut __value.cid),
-                22 => __reader.value(&mut __value.created_at),
-                23 => __reader.value(&mut __value.updated_at),
-                24 => __reader.option(&mut __value.deleted_at),
+                22 => __reader.date_time(&mut __value.created_at),
+                23 => __reader.date_time(&mut __value.updated_at),
+                24 => __reader.option_date_time(&mut __value.deleted_at),
                 25 => __reader.value(&mut __value.shadowed),
                 26 => __reader.option(&mut __value.image_labels),
                 27 => __reader.value(&mut __value.mentioned_users),
@@ -2036,10 +2036,10 @@ impl __rt::Object for SearchResultMessage {
                 33 => __reader.option(&mut __value.i18n),
                 34 => __reader.value(&mut __value.silent),
                 35 => __reader.value(&mut __value.pinned),
-                36 => __reader.option(&mut __value.pinned_at),
+                36 => __reader.option_date_time(&mut __value.pinned_at),
                 37 => __reader.option(&mut __value.pinned_by),
-                38 => __reader.option(&mut __value.pin_expires),
-                39 => __reader.option(&mut __value.message_text_updated_at),
+                38 => __reader.option_date_time(&mut __value.pin_expires),
+                39 => __reader.option_date_time(&mut __value.message_text_updated_at),
                 40 => __reader.option(&mut __value.poll_id),
                 41 => __reader.option(&mut __value.poll),
                 42 => __reader.option(&mut __value.moderation),
@@ -2561,9 +2561,9 @@ impl __rt::Object for MessageResponse {
                 19 => __reader.option(&mut __value.quoted_message),
                 20 => __reader.option(&mut __value.thread_participants),
                 21 => __reader.value(&mut __value.cid),
-                22 => __reader.value(&mut __value.created_at),
-                23 => __reader.value(&mut __value.updated_at),
-                24 => __reader.option(&mut __value.deleted_at),
+                22 => __reader.date_time(&mut __value.created_at),
+                23 => __reader.date_time(&mut __value.updated_at),
+                24 => __reader.option_date_time(&mut __value.deleted_at),
                 25 => __reader.value(&mut __value.shadowed),
                 26 => __reader.option(&mut __value.image_labels),
                 27 => __reader.value(&mut __value.mentioned_users),
@@ -2575,10 +2575,10 @@ impl __rt::Object for MessageResponse {
                 33 => __reader.option(&mut __value.i18n),
                 34 => __reader.value(&mut __value.silent),
                 35 => __reader.value(&mut __value.pinned),
-                36 => __reader.option(&mut __value.pinned_at),
+                36 => __reader.option_date_time(&mut __value.pinned_at),
                 37 => __reader.option(&mut __value.pinned_by),
-                38 => __reader.option(&mut __value.pin_expires),
-                39 => __reader.option(&mut __value.message_text_updated_at),
+                38 => __reader.option_date_time(&mut __value.pin_expires),
+                39 => __reader.option_date_time(&mut __value.message_text_updated_at),
                 40 => __reader.option(&mut __value.poll_id),
                 41 => __reader.option(&mut __value.poll),
                 42 => __reader.option(&mut __value.moderation),
@@ -2723,8 +2723,8 @@ impl __rt::Object for MessageRequest {
                 13 => __reader.option(&mut __value.type_),
                 14 => __reader.option(&mut __value.silent),
                 15 => __reader.option(&mut __value.pinned),
-                16 => __reader.option(&mut __value.pinned_at),
-                17 => __reader.option(&mut __value.pin_expires),
+                16 => __reader.option_date_time(&mut __value.pinned_at),
+                17 => __reader.option_date_time(&mut __value.pin_expires),
                 18 => __reader.option(&mut __value.restricted_visibility),
                 19 => __reader.option(&mut __value.user_id),
                 20 => __reader.option(&mut __value.user),

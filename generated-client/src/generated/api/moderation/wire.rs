@@ -995,8 +995,8 @@ impl __rt::Object for FlagUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.message),
                 3 => __reader.option(&mut __value.user),
                 4 => __reader.option(&mut __value.created_by),
@@ -1070,8 +1070,8 @@ impl __rt::Object for MessageFlaggedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -1157,8 +1157,8 @@ impl __rt::Object for MessageUnblockedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.value(&mut __value.message_id),
                 4 => __reader.value(&mut __value.message),
@@ -1234,8 +1234,8 @@ impl __rt::Object for UserBannedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -1246,7 +1246,7 @@ impl __rt::Object for UserBannedEvent {
                 9 => __reader.option(&mut __value.user),
                 10 => __reader.option(&mut __value.reason),
                 11 => __reader.option(&mut __value.created_by),
-                12 => __reader.option(&mut __value.expiration),
+                12 => __reader.option_date_time(&mut __value.expiration),
                 13 => __reader.option(&mut __value.shadow),
                 14 => __reader.option(&mut __value.review_queue_item_id),
                 15 => __reader.option(&mut __value.total_bans),
@@ -1321,8 +1321,8 @@ impl __rt::Object for UserFlaggedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.target_user),
                 4 => __reader.value(&mut __value.reason),
@@ -1393,8 +1393,8 @@ impl __rt::Object for UserMessagesDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -1469,8 +1469,8 @@ impl __rt::Object for UserMutedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.target_user),
                 4 => __reader.option(&mut __value.target_users),
@@ -1540,8 +1540,8 @@ impl __rt::Object for UserUnbannedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.team),
                 4 => __reader.option(&mut __value.channel_member_count),
@@ -1618,8 +1618,8 @@ impl __rt::Object for UserUnmutedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.target_user),
                 4 => __reader.option(&mut __value.target_users),
@@ -1686,11 +1686,11 @@ impl __rt::Object for BanResponse {
             match __index {
                 0 => __reader.option(&mut __value.channel),
                 1 => __reader.option(&mut __value.user),
-                2 => __reader.option(&mut __value.expires),
+                2 => __reader.option_date_time(&mut __value.expires),
                 3 => __reader.option(&mut __value.reason),
                 4 => __reader.option(&mut __value.shadow),
                 5 => __reader.option(&mut __value.banned_by),
-                6 => __reader.value(&mut __value.created_at),
+                6 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }
@@ -1749,10 +1749,10 @@ impl __rt::Object for FutureChannelBanResponse {
             match __index {
                 0 => __reader.option(&mut __value.user),
                 1 => __reader.option(&mut __value.banned_by),
-                2 => __reader.option(&mut __value.expires),
+                2 => __reader.option_date_time(&mut __value.expires),
                 3 => __reader.option(&mut __value.reason),
                 4 => __reader.option(&mut __value.shadow),
-                5 => __reader.value(&mut __value.created_at),
+                5 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }
@@ -1820,12 +1820,12 @@ impl __rt::Object for FlagResponse {
                 2 => __reader.option(&mut __value.target_message_id),
                 3 => __reader.option(&mut __value.target_message),
                 4 => __reader.option(&mut __value.target_user),
-                5 => __reader.value(&mut __value.created_at),
-                6 => __reader.value(&mut __value.updated_at),
-                7 => __reader.option(&mut __value.reviewed_at),
+                5 => __reader.date_time(&mut __value.created_at),
+                6 => __reader.date_time(&mut __value.updated_at),
+                7 => __reader.option_date_time(&mut __value.reviewed_at),
                 8 => __reader.option(&mut __value.reviewed_by),
-                9 => __reader.option(&mut __value.approved_at),
-                10 => __reader.option(&mut __value.rejected_at),
+                9 => __reader.option_date_time(&mut __value.approved_at),
+                10 => __reader.option_date_time(&mut __value.rejected_at),
                 11 => __reader.option(&mut __value.reason),
                 12 => __reader.option(&mut __value.details),
                 _ => {}
@@ -1910,12 +1910,12 @@ impl __rt::Object for MessageFlagResponse {
                 4 => __reader.option(&mut __value.message),
                 5 => __reader.option(&mut __value.details),
                 6 => __reader.option(&mut __value.reason),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
-                9 => __reader.option(&mut __value.reviewed_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
+                9 => __reader.option_date_time(&mut __value.reviewed_at),
                 10 => __reader.option(&mut __value.reviewed_by),
-                11 => __reader.option(&mut __value.approved_at),
-                12 => __reader.option(&mut __value.rejected_at),
+                11 => __reader.option_date_time(&mut __value.approved_at),
+                12 => __reader.option_date_time(&mut __value.rejected_at),
                 _ => {}
             }
         }
@@ -1998,8 +1998,8 @@ impl __rt::Object for MessageModerationResult {
                 6 => __reader.option(&mut __value.ai_moderation_response),
                 7 => __reader.value(&mut __value.user_karma),
                 8 => __reader.value(&mut __value.user_bad_karma),
-                9 => __reader.value(&mut __value.created_at),
-                10 => __reader.value(&mut __value.updated_at),
+                9 => __reader.date_time(&mut __value.created_at),
+                10 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -2107,7 +2107,7 @@ impl __rt::Object for FlagFeedbackResponse {
         while let Some(__index) = __reader.next_field() {
             match __index {
                 0 => __reader.value(&mut __value.message_id),
-                1 => __reader.value(&mut __value.created_at),
+                1 => __reader.date_time(&mut __value.created_at),
                 2 => __reader.value(&mut __value.labels),
                 _ => {}
             }

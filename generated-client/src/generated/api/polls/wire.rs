@@ -985,8 +985,8 @@ impl __rt::Object for PollResponseData {
                 15 => __reader.value(&mut __value.own_votes),
                 16 => __reader.value(&mut __value.created_by_id),
                 17 => __reader.option(&mut __value.created_by),
-                18 => __reader.value(&mut __value.created_at),
-                19 => __reader.value(&mut __value.updated_at),
+                18 => __reader.date_time(&mut __value.created_at),
+                19 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -1072,8 +1072,8 @@ impl __rt::Object for PollVoteResponseData {
                 4 => __reader.option(&mut __value.answer_text),
                 5 => __reader.option(&mut __value.user_id),
                 6 => __reader.option(&mut __value.user),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -1187,8 +1187,8 @@ impl __rt::Object for PollClosedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.message_id),
                 4 => __reader.option(&mut __value.activity_id),
@@ -1254,8 +1254,8 @@ impl __rt::Object for PollDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.message_id),
                 4 => __reader.option(&mut __value.activity_id),
@@ -1321,8 +1321,8 @@ impl __rt::Object for PollUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.message_id),
                 4 => __reader.option(&mut __value.activity_id),
@@ -1389,8 +1389,8 @@ impl __rt::Object for PollVoteCastedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.message_id),
                 4 => __reader.option(&mut __value.activity_id),
@@ -1459,8 +1459,8 @@ impl __rt::Object for PollVoteChangedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.message_id),
                 4 => __reader.option(&mut __value.activity_id),
@@ -1529,8 +1529,8 @@ impl __rt::Object for PollVoteRemovedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.message_id),
                 4 => __reader.option(&mut __value.activity_id),

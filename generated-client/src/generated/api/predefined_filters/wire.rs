@@ -353,8 +353,8 @@ impl __rt::Object for PredefinedFilterResponse {
                 3 => __reader.value(&mut __value.filter),
                 4 => __reader.option(&mut __value.sort),
                 5 => __reader.option(&mut __value.query_id),
-                6 => __reader.value(&mut __value.created_at),
-                7 => __reader.value(&mut __value.updated_at),
+                6 => __reader.date_time(&mut __value.created_at),
+                7 => __reader.date_time(&mut __value.updated_at),
                 8 => __reader.option(&mut __value.stats),
                 9 => __reader.option(&mut __value.performance),
                 _ => {}
@@ -467,7 +467,7 @@ impl __rt::Object for PredefinedFilterStatsResponse {
             match __index {
                 0 => __reader.value(&mut __value.calls),
                 1 => __reader.value(&mut __value.max_latency_ms),
-                2 => __reader.option(&mut __value.last_seen),
+                2 => __reader.option_date_time(&mut __value.last_seen),
                 _ => {}
             }
         }
@@ -531,7 +531,7 @@ impl __rt::Object for PerformanceAnalysisResponse {
                 5 => __reader.option(&mut __value.scan_type),
                 6 => __reader.value(&mut __value.warnings),
                 7 => __reader.value(&mut __value.recommendations),
-                8 => __reader.option(&mut __value.last_analyzed),
+                8 => __reader.option_date_time(&mut __value.last_analyzed),
                 _ => {}
             }
         }

@@ -897,7 +897,7 @@ impl __rt::Object for PushPreferenceInput {
                 4 => __reader.option(&mut __value.call_level),
                 5 => __reader.option(&mut __value.feeds_level),
                 6 => __reader.option(&mut __value.feeds_preferences),
-                7 => __reader.option(&mut __value.disabled_until),
+                7 => __reader.option_date_time(&mut __value.disabled_until),
                 8 => __reader.option(&mut __value.remove_disable),
                 _ => {}
             }
@@ -982,9 +982,9 @@ impl __rt::Object for PushProviderResponse {
                 0 => __reader.value(&mut __value.name),
                 1 => __reader.value(&mut __value.type_),
                 2 => __reader.option(&mut __value.description),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.value(&mut __value.updated_at),
-                5 => __reader.option(&mut __value.disabled_at),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.updated_at),
+                5 => __reader.option_date_time(&mut __value.disabled_at),
                 6 => __reader.option(&mut __value.disabled_reason),
                 7 => __reader.option(&mut __value.apn_auth_key),
                 8 => __reader.option(&mut __value.apn_key_id),
@@ -1105,7 +1105,7 @@ impl __rt::Object for PushProviderRequest {
                 0 => __reader.value(&mut __value.name),
                 1 => __reader.option(&mut __value.type_),
                 2 => __reader.option(&mut __value.description),
-                3 => __reader.option(&mut __value.disabled_at),
+                3 => __reader.option_date_time(&mut __value.disabled_at),
                 4 => __reader.option(&mut __value.disabled_reason),
                 5 => __reader.option(&mut __value.apn_auth_key),
                 6 => __reader.option(&mut __value.apn_key_id),
@@ -1203,8 +1203,8 @@ impl __rt::Object for PushTemplateResponse {
                 1 => __reader.value(&mut __value.enable_push),
                 2 => __reader.value(&mut __value.event_type),
                 3 => __reader.option(&mut __value.template),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.value(&mut __value.updated_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -1512,7 +1512,7 @@ impl __rt::Object for PushPreferencesResponse {
                 2 => __reader.option(&mut __value.call_level),
                 3 => __reader.option(&mut __value.feeds_level),
                 4 => __reader.option(&mut __value.feeds_preferences),
-                5 => __reader.option(&mut __value.disabled_until),
+                5 => __reader.option_date_time(&mut __value.disabled_until),
                 _ => {}
             }
         }
@@ -1634,7 +1634,7 @@ impl __rt::Object for ChannelPushPreferencesResponse {
             match __index {
                 0 => __reader.option(&mut __value.chat_level),
                 1 => __reader.option(&mut __value.chat_preferences),
-                2 => __reader.option(&mut __value.disabled_until),
+                2 => __reader.option_date_time(&mut __value.disabled_until),
                 _ => {}
             }
         }

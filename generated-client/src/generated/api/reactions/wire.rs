@@ -366,8 +366,8 @@ impl __rt::Object for ReactionDeletedEvent {
                 2 => __reader.option(&mut __value.message),
                 3 => __reader.option(&mut __value.thread_participants),
                 4 => __reader.option(&mut __value.user),
-                5 => __reader.value(&mut __value.created_at),
-                6 => __reader.option(&mut __value.received_at),
+                5 => __reader.date_time(&mut __value.created_at),
+                6 => __reader.option_date_time(&mut __value.received_at),
                 7 => __reader.option(&mut __value.cid),
                 8 => __reader.option(&mut __value.team),
                 9 => __reader.option(&mut __value.channel_member_count),
@@ -460,8 +460,8 @@ impl __rt::Object for ReactionNewEvent {
                 2 => __reader.option(&mut __value.message),
                 3 => __reader.option(&mut __value.thread_participants),
                 4 => __reader.option(&mut __value.user),
-                5 => __reader.value(&mut __value.created_at),
-                6 => __reader.option(&mut __value.received_at),
+                5 => __reader.date_time(&mut __value.created_at),
+                6 => __reader.option_date_time(&mut __value.received_at),
                 7 => __reader.option(&mut __value.cid),
                 8 => __reader.option(&mut __value.team),
                 9 => __reader.option(&mut __value.channel_member_count),
@@ -552,8 +552,8 @@ impl __rt::Object for ReactionUpdatedEvent {
                 1 => __reader.value(&mut __value.message_id),
                 2 => __reader.value(&mut __value.message),
                 3 => __reader.option(&mut __value.user),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.option(&mut __value.received_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.option_date_time(&mut __value.received_at),
                 6 => __reader.option(&mut __value.cid),
                 7 => __reader.option(&mut __value.team),
                 8 => __reader.option(&mut __value.channel_member_count),
@@ -633,8 +633,8 @@ impl __rt::Object for ReactionRequest {
             match __index {
                 0 => __reader.value(&mut __value.type_),
                 1 => __reader.option(&mut __value.score),
-                2 => __reader.option(&mut __value.created_at),
-                3 => __reader.option(&mut __value.updated_at),
+                2 => __reader.option_date_time(&mut __value.created_at),
+                3 => __reader.option_date_time(&mut __value.updated_at),
                 4 => __reader.option(&mut __value.user_id),
                 5 => __reader.option(&mut __value.user),
                 _ => {}
@@ -704,8 +704,8 @@ impl __rt::Object for ReactionResponse {
                 2 => __reader.value(&mut __value.user),
                 3 => __reader.value(&mut __value.type_),
                 4 => __reader.value(&mut __value.score),
-                5 => __reader.value(&mut __value.created_at),
-                6 => __reader.value(&mut __value.updated_at),
+                5 => __reader.date_time(&mut __value.created_at),
+                6 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -769,8 +769,8 @@ impl __rt::Object for ReactionGroupResponse {
             match __index {
                 0 => __reader.value(&mut __value.count),
                 1 => __reader.value(&mut __value.sum_scores),
-                2 => __reader.value(&mut __value.first_reaction_at),
-                3 => __reader.value(&mut __value.last_reaction_at),
+                2 => __reader.date_time(&mut __value.first_reaction_at),
+                3 => __reader.date_time(&mut __value.last_reaction_at),
                 4 => __reader.value(&mut __value.latest_reactions_by),
                 _ => {}
             }
@@ -825,7 +825,7 @@ impl __rt::Object for ReactionGroupUserResponse {
             match __index {
                 0 => __reader.value(&mut __value.user_id),
                 1 => __reader.option(&mut __value.user),
-                2 => __reader.value(&mut __value.created_at),
+                2 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }

@@ -25,7 +25,7 @@ impl __rt::Object for CreateReminderRequest {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.option(&mut __value.remind_at),
+                0 => __reader.option_date_time(&mut __value.remind_at),
                 1 => __reader.option(&mut __value.user_id),
                 2 => __reader.option(&mut __value.user),
                 _ => {}
@@ -77,7 +77,7 @@ impl __rt::Object for UpdateReminderRequest {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.option(&mut __value.remind_at),
+                0 => __reader.option_date_time(&mut __value.remind_at),
                 1 => __reader.option(&mut __value.user_id),
                 2 => __reader.option(&mut __value.user),
                 _ => {}
@@ -344,8 +344,8 @@ impl __rt::Object for ReminderCreatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.message_id),
                 3 => __reader.value(&mut __value.user_id),
                 4 => __reader.value(&mut __value.cid),
@@ -414,8 +414,8 @@ impl __rt::Object for ReminderDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.message_id),
                 3 => __reader.value(&mut __value.user_id),
                 4 => __reader.value(&mut __value.cid),
@@ -484,8 +484,8 @@ impl __rt::Object for ReminderNotificationEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.message_id),
                 3 => __reader.value(&mut __value.user_id),
                 4 => __reader.value(&mut __value.cid),
@@ -554,8 +554,8 @@ impl __rt::Object for ReminderUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.message_id),
                 3 => __reader.value(&mut __value.user_id),
                 4 => __reader.value(&mut __value.cid),
@@ -626,15 +626,15 @@ impl __rt::Object for ReminderResponseData {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.option(&mut __value.remind_at),
+                0 => __reader.option_date_time(&mut __value.remind_at),
                 1 => __reader.value(&mut __value.channel_cid),
                 2 => __reader.option(&mut __value.channel),
                 3 => __reader.value(&mut __value.message_id),
                 4 => __reader.option(&mut __value.message),
                 5 => __reader.value(&mut __value.user_id),
                 6 => __reader.option(&mut __value.user),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }

@@ -375,7 +375,7 @@ impl __rt::Object for RetentionPolicy {
                 0 => __reader.value(&mut __value.app_pk),
                 1 => __reader.value(&mut __value.policy),
                 2 => __reader.value(&mut __value.config),
-                3 => __reader.value(&mut __value.enabled_at),
+                3 => __reader.date_time(&mut __value.enabled_at),
                 _ => {}
             }
         }

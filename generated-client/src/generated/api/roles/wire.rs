@@ -519,8 +519,8 @@ impl __rt::Object for Role {
                 0 => __reader.value(&mut __value.name),
                 1 => __reader.value(&mut __value.custom),
                 2 => __reader.value(&mut __value.scopes),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.value(&mut __value.updated_at),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }

@@ -616,9 +616,9 @@ impl __rt::Object for SegmentResponse {
                 5 => __reader.value(&mut __value.all_users),
                 6 => __reader.value(&mut __value.all_sender_channels),
                 7 => __reader.value(&mut __value.size),
-                8 => __reader.value(&mut __value.created_at),
-                9 => __reader.value(&mut __value.updated_at),
-                10 => __reader.value(&mut __value.deleted_at),
+                8 => __reader.date_time(&mut __value.created_at),
+                9 => __reader.date_time(&mut __value.updated_at),
+                10 => __reader.date_time(&mut __value.deleted_at),
                 _ => {}
             }
         }
@@ -680,7 +680,7 @@ impl __rt::Object for SegmentTargetResponse {
                 0 => __reader.value(&mut __value.app_pk),
                 1 => __reader.value(&mut __value.segment_id),
                 2 => __reader.value(&mut __value.target_id),
-                3 => __reader.value(&mut __value.created_at),
+                3 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }

@@ -324,8 +324,8 @@ impl __rt::Object for NotificationThreadMessageNewEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_member_count),
                 4 => __reader.option(&mut __value.channel_message_count),
@@ -415,8 +415,8 @@ impl __rt::Object for ThreadUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.cid),
                 3 => __reader.option(&mut __value.channel_type),
                 4 => __reader.option(&mut __value.channel_id),
@@ -504,10 +504,10 @@ impl __rt::Object for ThreadStateResponse {
                 7 => __reader.value(&mut __value.participant_count),
                 8 => __reader.value(&mut __value.active_participant_count),
                 9 => __reader.option(&mut __value.thread_participants),
-                10 => __reader.option(&mut __value.last_message_at),
-                11 => __reader.value(&mut __value.created_at),
-                12 => __reader.value(&mut __value.updated_at),
-                13 => __reader.option(&mut __value.deleted_at),
+                10 => __reader.option_date_time(&mut __value.last_message_at),
+                11 => __reader.date_time(&mut __value.created_at),
+                12 => __reader.date_time(&mut __value.updated_at),
+                13 => __reader.option_date_time(&mut __value.deleted_at),
                 14 => __reader.value(&mut __value.title),
                 15 => __reader.value(&mut __value.latest_replies),
                 16 => __reader.option(&mut __value.read),
@@ -604,10 +604,10 @@ impl __rt::Object for ThreadResponse {
                 7 => __reader.value(&mut __value.participant_count),
                 8 => __reader.value(&mut __value.active_participant_count),
                 9 => __reader.option(&mut __value.thread_participants),
-                10 => __reader.option(&mut __value.last_message_at),
-                11 => __reader.value(&mut __value.created_at),
-                12 => __reader.value(&mut __value.updated_at),
-                13 => __reader.option(&mut __value.deleted_at),
+                10 => __reader.option_date_time(&mut __value.last_message_at),
+                11 => __reader.date_time(&mut __value.created_at),
+                12 => __reader.date_time(&mut __value.updated_at),
+                13 => __reader.option_date_time(&mut __value.deleted_at),
                 14 => __reader.value(&mut __value.title),
                 _ => {}
             }
@@ -682,13 +682,13 @@ impl __rt::Object for ThreadParticipant {
         while let Some(__index) = __reader.next_field() {
             match __index {
                 0 => __reader.value(&mut __value.channel_cid),
-                1 => __reader.option(&mut __value.last_thread_message_at),
+                1 => __reader.option_date_time(&mut __value.last_thread_message_at),
                 2 => __reader.option(&mut __value.thread_id),
                 3 => __reader.option(&mut __value.user_id),
                 4 => __reader.option(&mut __value.user),
-                5 => __reader.value(&mut __value.created_at),
-                6 => __reader.option(&mut __value.left_thread_at),
-                7 => __reader.value(&mut __value.last_read_at),
+                5 => __reader.date_time(&mut __value.created_at),
+                6 => __reader.option_date_time(&mut __value.left_thread_at),
+                7 => __reader.date_time(&mut __value.last_read_at),
                 _ => {}
             }
         }

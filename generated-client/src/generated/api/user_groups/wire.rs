@@ -580,8 +580,8 @@ impl __rt::Object for UserGroupCreatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.user_group),
                 _ => {}
@@ -641,8 +641,8 @@ impl __rt::Object for UserGroupDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.user_group),
                 _ => {}
@@ -703,8 +703,8 @@ impl __rt::Object for UserGroupMemberAddedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.user_group),
                 4 => __reader.value(&mut __value.members),
@@ -767,8 +767,8 @@ impl __rt::Object for UserGroupMemberRemovedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.user_group),
                 4 => __reader.value(&mut __value.members),
@@ -830,8 +830,8 @@ impl __rt::Object for UserGroupUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.user_group),
                 _ => {}
@@ -902,8 +902,8 @@ impl __rt::Object for UserGroup {
                 3 => __reader.value(&mut __value.name),
                 4 => __reader.option(&mut __value.description),
                 5 => __reader.option(&mut __value.members),
-                6 => __reader.value(&mut __value.created_at),
-                7 => __reader.value(&mut __value.updated_at),
+                6 => __reader.date_time(&mut __value.created_at),
+                7 => __reader.date_time(&mut __value.updated_at),
                 8 => __reader.option(&mut __value.created_by),
                 _ => {}
             }
@@ -969,8 +969,8 @@ impl __rt::Object for UserGroupResponse {
                 1 => __reader.value(&mut __value.name),
                 2 => __reader.option(&mut __value.description),
                 3 => __reader.option(&mut __value.team_id),
-                4 => __reader.value(&mut __value.created_at),
-                5 => __reader.value(&mut __value.updated_at),
+                4 => __reader.date_time(&mut __value.created_at),
+                5 => __reader.date_time(&mut __value.updated_at),
                 6 => __reader.option(&mut __value.created_by),
                 7 => __reader.option(&mut __value.members),
                 _ => {}
@@ -1033,7 +1033,7 @@ impl __rt::Object for UserGroupMember {
                 1 => __reader.value(&mut __value.group_id),
                 2 => __reader.value(&mut __value.user_id),
                 3 => __reader.value(&mut __value.is_admin),
-                4 => __reader.value(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }

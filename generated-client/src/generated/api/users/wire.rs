@@ -996,7 +996,7 @@ impl __rt::Object for BlockUsersResponse {
                 0 => __reader.value(&mut __value.duration),
                 1 => __reader.value(&mut __value.blocked_by_user_id),
                 2 => __reader.value(&mut __value.blocked_user_id),
-                3 => __reader.value(&mut __value.created_at),
+                3 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }
@@ -1287,7 +1287,7 @@ impl __rt::Object for UpdateLiveLocationRequest {
                 0 => __reader.value(&mut __value.message_id),
                 1 => __reader.option(&mut __value.latitude),
                 2 => __reader.option(&mut __value.longitude),
-                3 => __reader.option(&mut __value.end_at),
+                3 => __reader.option_date_time(&mut __value.end_at),
                 _ => {}
             }
         }
@@ -1353,9 +1353,9 @@ impl __rt::Object for SharedLocationResponse {
                 3 => __reader.value(&mut __value.latitude),
                 4 => __reader.value(&mut __value.longitude),
                 5 => __reader.value(&mut __value.created_by_device_id),
-                6 => __reader.option(&mut __value.end_at),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
+                6 => __reader.option_date_time(&mut __value.end_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
                 9 => __reader.option(&mut __value.message),
                 10 => __reader.option(&mut __value.channel),
                 11 => __reader.value(&mut __value.duration),
@@ -1418,8 +1418,8 @@ impl __rt::Object for CustomEvent {
         while let Some(__index) = __reader.next_field() {
             match __index {
                 0 => __reader.value(&mut __value.type_),
-                1 => __reader.value(&mut __value.created_at),
-                2 => __reader.option(&mut __value.received_at),
+                1 => __reader.date_time(&mut __value.created_at),
+                2 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -1480,8 +1480,8 @@ impl __rt::Object for HealthCheckEvent {
                 0 => __reader.value(&mut __value.connection_id),
                 1 => __reader.option(&mut __value.me),
                 2 => __reader.option(&mut __value.cid),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.option(&mut __value.received_at),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.option_date_time(&mut __value.received_at),
                 _ => {}
             }
         }
@@ -1540,8 +1540,8 @@ impl __rt::Object for UserDeactivatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.created_by),
                 _ => {}
@@ -1606,8 +1606,8 @@ impl __rt::Object for UserDeletedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.value(&mut __value.delete_messages),
                 4 => __reader.value(&mut __value.delete_conversation),
@@ -1676,8 +1676,8 @@ impl __rt::Object for UserPresenceChangedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.value(&mut __value.user),
                 _ => {}
             }
@@ -1735,8 +1735,8 @@ impl __rt::Object for UserReactivatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.option(&mut __value.created_by),
                 _ => {}
@@ -1796,8 +1796,8 @@ impl __rt::Object for UserUnreadReminderEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 3 => __reader.value(&mut __value.channels),
                 _ => {}
@@ -1856,8 +1856,8 @@ impl __rt::Object for UserUpdatedEvent {
         let mut __value = Self::default();
         while let Some(__index) = __reader.next_field() {
             match __index {
-                0 => __reader.value(&mut __value.created_at),
-                1 => __reader.option(&mut __value.received_at),
+                0 => __reader.date_time(&mut __value.created_at),
+                1 => __reader.option_date_time(&mut __value.received_at),
                 2 => __reader.option(&mut __value.user),
                 _ => {}
             }
@@ -1948,14 +1948,14 @@ impl __rt::Object for FullUserResponse {
                 4 => __reader.value(&mut __value.role),
                 5 => __reader.value(&mut __value.teams),
                 6 => __reader.option(&mut __value.teams_role),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
-                9 => __reader.option(&mut __value.deleted_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
+                9 => __reader.option_date_time(&mut __value.deleted_at),
                 10 => __reader.value(&mut __value.banned),
                 11 => __reader.value(&mut __value.online),
-                12 => __reader.option(&mut __value.last_active),
-                13 => __reader.option(&mut __value.revoke_tokens_issued_before),
-                14 => __reader.option(&mut __value.deactivated_at),
+                12 => __reader.option_date_time(&mut __value.last_active),
+                13 => __reader.option_date_time(&mut __value.revoke_tokens_issued_before),
+                14 => __reader.option_date_time(&mut __value.deactivated_at),
                 15 => __reader.option(&mut __value.avg_response_time),
                 16 => __reader.option(&mut __value.privacy_settings),
                 17 => __reader.value(&mut __value.devices),
@@ -1970,7 +1970,7 @@ impl __rt::Object for FullUserResponse {
                 26 => __reader.value(&mut __value.shadow_banned),
                 27 => __reader.option(&mut __value.bypass_moderation),
                 28 => __reader.value(&mut __value.blocked_user_ids),
-                29 => __reader.option(&mut __value.ban_expires),
+                29 => __reader.option_date_time(&mut __value.ban_expires),
                 _ => {}
             }
         }
@@ -2111,7 +2111,7 @@ impl __rt::Object for BlockedUserResponse {
                 1 => __reader.value(&mut __value.user_id),
                 2 => __reader.value(&mut __value.blocked_user),
                 3 => __reader.value(&mut __value.blocked_user_id),
-                4 => __reader.value(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.created_at),
                 _ => {}
             }
         }
@@ -2284,14 +2284,14 @@ impl __rt::Object for UserResponsePrivacyFields {
                 4 => __reader.value(&mut __value.role),
                 5 => __reader.value(&mut __value.teams),
                 6 => __reader.option(&mut __value.teams_role),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
-                9 => __reader.option(&mut __value.deleted_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
+                9 => __reader.option_date_time(&mut __value.deleted_at),
                 10 => __reader.value(&mut __value.banned),
                 11 => __reader.value(&mut __value.online),
-                12 => __reader.option(&mut __value.last_active),
-                13 => __reader.option(&mut __value.revoke_tokens_issued_before),
-                14 => __reader.option(&mut __value.deactivated_at),
+                12 => __reader.option_date_time(&mut __value.last_active),
+                13 => __reader.option_date_time(&mut __value.revoke_tokens_issued_before),
+                14 => __reader.option_date_time(&mut __value.deactivated_at),
                 15 => __reader.value(&mut __value.blocked_user_ids),
                 16 => __reader.option(&mut __value.avg_response_time),
                 17 => __reader.option(&mut __value.privacy_settings),
@@ -2400,14 +2400,14 @@ impl __rt::Object for OwnUserResponse {
                 4 => __reader.value(&mut __value.role),
                 5 => __reader.value(&mut __value.teams),
                 6 => __reader.option(&mut __value.teams_role),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
-                9 => __reader.option(&mut __value.deleted_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
+                9 => __reader.option_date_time(&mut __value.deleted_at),
                 10 => __reader.value(&mut __value.banned),
                 11 => __reader.value(&mut __value.online),
-                12 => __reader.option(&mut __value.last_active),
-                13 => __reader.option(&mut __value.revoke_tokens_issued_before),
-                14 => __reader.option(&mut __value.deactivated_at),
+                12 => __reader.option_date_time(&mut __value.last_active),
+                13 => __reader.option_date_time(&mut __value.revoke_tokens_issued_before),
+                14 => __reader.option_date_time(&mut __value.deactivated_at),
                 15 => __reader.option(&mut __value.avg_response_time),
                 16 => __reader.option(&mut __value.push_preferences),
                 17 => __reader.option(&mut __value.privacy_settings),
@@ -2507,9 +2507,9 @@ impl __rt::Object for UserMuteResponse {
             match __index {
                 0 => __reader.option(&mut __value.user),
                 1 => __reader.option(&mut __value.target),
-                2 => __reader.option(&mut __value.expires),
-                3 => __reader.value(&mut __value.created_at),
-                4 => __reader.value(&mut __value.updated_at),
+                2 => __reader.option_date_time(&mut __value.expires),
+                3 => __reader.date_time(&mut __value.created_at),
+                4 => __reader.date_time(&mut __value.updated_at),
                 _ => {}
             }
         }
@@ -2565,7 +2565,7 @@ impl __rt::Object for SharedLocation {
                 0 => __reader.value(&mut __value.latitude),
                 1 => __reader.value(&mut __value.longitude),
                 2 => __reader.option(&mut __value.created_by_device_id),
-                3 => __reader.option(&mut __value.end_at),
+                3 => __reader.option_date_time(&mut __value.end_at),
                 _ => {}
             }
         }
@@ -2630,9 +2630,9 @@ impl __rt::Object for SharedLocationResponseData {
                 3 => __reader.value(&mut __value.latitude),
                 4 => __reader.value(&mut __value.longitude),
                 5 => __reader.value(&mut __value.created_by_device_id),
-                6 => __reader.option(&mut __value.end_at),
-                7 => __reader.value(&mut __value.created_at),
-                8 => __reader.value(&mut __value.updated_at),
+                6 => __reader.option_date_time(&mut __value.end_at),
+                7 => __reader.date_time(&mut __value.created_at),
+                8 => __reader.date_time(&mut __value.updated_at),
                 9 => __reader.option(&mut __value.message),
                 10 => __reader.option(&mut __value.channel),
                 _ => {}
