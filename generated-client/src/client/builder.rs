@@ -206,20 +206,22 @@ impl ClientBuilder {
             return Err(Error::Config("the API key is empty".to_owned()));
         }
         let base_url = self.base_url.trim().trim_end_matches('/').to_owned();
-        match Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
-                if url.query().is_some() || url.fragment().is_some() {
-                    return Err(Error::Config(format!(
-                        "base URL {base_url:?} must not have a query or fragment"
-                    )));
-                }
-            }
+        let mut request_url = match Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => url,
             _ => {
                 return Err(Error::Config(format!(
                     "base URL {base_url:?} is not an http(s) URL"
                 )))
             }
+        };
+        if request_url.query().is_some() || request_url.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "base URL {base_url:?} must not have a query or fragment"
+            )));
         }
+        request_url
+            .query_pairs_mut()
+            .append_pair("api_key", &self.api_key);
 
         let mut headers = HeaderMap::new();
         headers.insert(STREAM_AUTH_TYPE, HeaderValue::from_static(auth.auth_type()));
@@ -269,6 +271,7 @@ impl ClientBuilder {
                 own_http,
                 api_key: self.api_key,
                 base_url,
+                request_url,
                 auth,
                 timeout: self.timeout,
                 upload_timeout: self.upload_timeout,

@@ -28,23 +28,31 @@ pub(super) async fn attempt(
         let error = transport_error(name, url, source, limits, attempts);
         (error, None)
     };
-    let mut builder = client
-        .inner
-        .http
-        .request(prepared.operation.method.to_reqwest(), url.clone())
-        .headers(client.inner.headers.clone())
-        .timeout(limits.timeout);
-    builder = match &prepared.body {
-        PreparedBody::None => builder,
-        PreparedBody::Json(bytes) => builder
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .body(bytes.clone()),
-        PreparedBody::Multipart(parts) => {
-            builder.multipart(multipart_form(name, parts).map_err(|error| (error, None))?)
+    // The request is built in place rather than with a `RequestBuilder`, which would copy the
+    // client's headers a second time, one by one.
+    let http = &client.inner.http;
+    let mut request = reqwest::Request::new(prepared.operation.method.to_reqwest(), url.clone());
+    *request.headers_mut() = client.inner.headers.clone();
+    *request.timeout_mut() = Some(limits.timeout);
+    match &prepared.body {
+        PreparedBody::None => {}
+        PreparedBody::Json(bytes) => {
+            request
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            *request.body_mut() = Some(bytes.clone().into());
         }
-    };
+        PreparedBody::Multipart(parts) => {
+            // The form sets its own content type, with the boundary.
+            let form = multipart_form(name, parts).map_err(|error| (error, None))?;
+            request = reqwest::RequestBuilder::from_parts(http.clone(), request)
+                .multipart(form)
+                .build()
+                .map_err(transport)?;
+        }
+    }
 
-    let response = builder.send().await.map_err(transport)?;
+    let response = http.execute(request).await.map_err(transport)?;
     status::read(response, url, limits, attempts, name, transport).await
 }
 

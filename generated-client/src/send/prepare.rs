@@ -51,11 +51,14 @@ pub(super) fn prepare(
             source: Some(error),
         });
     }
-    let mut url = Url::parse(&format!("{}{}", client.inner.base_url, path))
-        .map_err(|error| encode(name, error))?;
-    url.query_pairs_mut()
-        .append_pair("api_key", &client.inner.api_key)
-        .extend_pairs(query);
+    // The generated paths escape their parameters (`request::path_segment`), so setting the
+    // path is what parsing `base_url + path` did, without parsing the scheme and host again.
+    let mut url = client.inner.request_url.clone();
+    let base_path = client.inner.request_url.path().trim_end_matches('/');
+    url.set_path(&format!("{base_path}{path}"));
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
     if let Some(id) = connection_id {
         let Some(param) = operation.connection_id_param else {
             return Err(Error::Encode {
@@ -113,14 +116,6 @@ pub(super) async fn attempt_url<'p>(
     // Without feature `ws` no connection is bound, and these go unused.
     let _ = (client, wait);
     Ok(Cow::Borrowed(&prepared.url))
-}
-
-fn encode(operation: &'static str, error: impl std::error::Error + Send + Sync + 'static) -> Error {
-    Error::Encode {
-        operation,
-        message: error.to_string(),
-        source: Some(Box::new(error)),
-    }
 }
 
 pub(super) fn multipart_form(

@@ -28,7 +28,8 @@ pub(super) async fn read(
     transport: impl Fn(reqwest::Error) -> (Error, Option<Duration>),
 ) -> Result<RawResponse, (Error, Option<Duration>)> {
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
+    // Taken, not copied: reading the body needs none of them.
+    let headers = std::mem::take(response.headers_mut());
     if !same_resource(response.url(), url) {
         // A caller's reqwest client followed a redirect: the answer is not the API's.
         let error = Error::Redirect {
