@@ -1,7 +1,7 @@
 //! The `Event` enum, dispatched on the JSON `type` field, and the table of event types.
 
 use super::rustdoc::{code, prose};
-use super::{cfg_feature, doc, ident};
+use super::tokens::{cfg_feature, doc, ident};
 use crate::model::Api;
 use crate::naming;
 use proc_macro2::TokenStream;

@@ -2,7 +2,7 @@
 //! sends the operation's request once per page (see `lower/pagination.rs` for the spec side).
 
 use super::endpoints::params;
-use super::{ident, rust_type};
+use super::tokens::{ident, rust_type};
 use crate::model::{Endpoint, PageLocation, PageStyle, Pagination, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -138,8 +138,8 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
         }
     };
     let text = pages_doc(endpoint, pagination);
-    let docs = super::doc(&text);
-    let deprecated = super::deprecated(&endpoint.deprecated);
+    let docs = super::tokens::doc(&text);
+    let deprecated = super::tokens::deprecated(&endpoint.deprecated);
     let mutability = if clamp.is_some() {
         quote! { mut }
     } else {

@@ -1,7 +1,7 @@
 //! Objects, string enums and aliases.
 
 use super::rustdoc::{code, prose};
-use super::{deprecated, doc, ident, rust_type};
+use super::tokens::{deprecated, doc, ident, rust_type};
 use crate::model::{EnumValue, Field, Object, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -5,7 +5,7 @@
 //! `custom(key, value)`.
 
 use super::schemas::{field_doc_text, param_type, param_value};
-use super::{deprecated, doc, ident};
+use super::tokens::{deprecated, doc, ident};
 use crate::model::{Field, Object};
 use proc_macro2::TokenStream;
 use quote::quote;
