@@ -6,8 +6,7 @@
 //! fails when it is stale; `cargo xtask
 //! release` opens each release's notes with [`Counts::sentence`].
 
-use crate::model::{Api, SchemaKind};
-use crate::pagination::PageStyle;
+use crate::model::{Api, PageStyle, SchemaKind};
 
 /// The first line of the generated region of a markdown document.
 pub const BEGIN: &str =

@@ -90,7 +90,7 @@ pub struct Object {
     /// A field holds a file (`binary`): the object is a multipart body, sent part by part,
     /// and has no serde implementations.
     pub has_binary: bool,
-    /// Chainable setters for the optional fields (see `setters.rs`).
+    /// Chainable setters for the optional fields (see `lower/setters.rs`).
     pub setters: bool,
 }
 
@@ -373,7 +373,7 @@ pub struct Endpoint {
     pub permissions: Vec<String>,
     pub deprecated: Option<Option<String>>,
     /// How the operation pages, when it has a `pagination:`.
-    pub pagination: Option<crate::pagination::Pagination>,
+    pub pagination: Option<Pagination>,
 }
 
 impl Endpoint {
@@ -394,6 +394,56 @@ impl Endpoint {
         }
         named
     }
+}
+
+/// How a paginated operation pages, resolved to Rust field names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// Where the paging fields live.
+    pub location: PageLocation,
+    /// The response's list field (Rust name), and whether it is required (not an `Option`).
+    pub items: String,
+    pub items_required: bool,
+    /// The list's element type.
+    pub item_type: Type,
+    /// The request's page-size field (Rust name) and the API's maximum page size.
+    pub limit: String,
+    pub limit_max: Option<i64>,
+}
+
+/// Where the paging fields of a request live (`in:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageLocation {
+    /// Fields of the JSON request body (`in: body`).
+    Body,
+    /// Query parameters (`in: query`).
+    Query,
+    /// Fields of an object sent JSON-encoded in one query parameter (`in: query.payload`).
+    QueryParam {
+        /// The parameter's Rust name.
+        param: String,
+        /// The parameter is required (not an `Option`).
+        required: bool,
+    },
+}
+
+/// The paging style, with the fields only it uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStyle {
+    /// The response's `next` cursor goes into the request's field of the same name.
+    Cursor {
+        next: String,
+        /// The response's cursor is required (a `String`, not an `Option`).
+        next_required: bool,
+    },
+    /// The request's offset field advances by the items received, up to `max_offset`.
+    Offset {
+        offset: String,
+        max_offset: Option<i64>,
+        /// The offset is an `int64` (`i64`) rather than an `int32`.
+        wide: bool,
+    },
 }
 
 /// A request body.

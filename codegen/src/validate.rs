@@ -618,7 +618,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(pagination) = &endpoint.pagination {
             let schemas = &self.schemas;
-            let found = crate::pagination::check(pagination, endpoint, |name| {
+            let found = crate::lower::pagination::check(pagination, endpoint, |name| {
                 schemas.get(name).map(|(_, schema)| *schema)
             });
             for (key, message) in found {

@@ -5,7 +5,7 @@
 
 use super::rustdoc::{code, prose};
 use super::schemas::{field_doc, field_type};
-use super::{deprecated, doc, ident, rust_type};
+use super::tokens::{deprecated, doc, ident, rust_type};
 use crate::model::{Endpoint, Field, Type};
 use proc_macro2::TokenStream;
 use quote::quote;

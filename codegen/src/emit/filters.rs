@@ -7,7 +7,7 @@
 //! when the trait is implemented. A sort becomes a plain enum with `asc` and `desc`.
 
 use super::rustdoc::{code, prose};
-use super::{doc, ident};
+use super::tokens::{doc, ident};
 use crate::model::{FilterKind, QueryFilter, QuerySort};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -117,7 +117,7 @@ pub(super) fn filter(filter: &QueryFilter, area_module: &str) -> TokenStream {
         }
     });
     let module_doc = format!(" The field types of [`{}`].", filter.rust_name);
-    let inception = super::inception(area_module, &filter.module);
+    let inception = super::tokens::inception(area_module, &filter.module);
     quote! {
         #docs
         #[derive(Debug)]

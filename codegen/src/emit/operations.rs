@@ -1,7 +1,7 @@
 //! The static table of operation metadata.
 
 use super::rustdoc::{code, prose};
-use super::{doc, ident};
+use super::tokens::{doc, ident};
 use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::quote;

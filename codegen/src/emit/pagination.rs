@@ -1,10 +1,9 @@
 //! The `<method>_pages` method of each paginated operation: a lazy `crate::Pages` stream that
-//! sends the operation's request once per page (see `pagination.rs` for the spec side).
+//! sends the operation's request once per page (see `lower/pagination.rs` for the spec side).
 
 use super::endpoints::params;
-use super::{ident, rust_type};
-use crate::model::{Endpoint, Type};
-use crate::pagination::{PageLocation, PageStyle};
+use super::tokens::{ident, rust_type};
+use crate::model::{Endpoint, PageLocation, PageStyle, Pagination, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -139,8 +138,8 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
         }
     };
     let text = pages_doc(endpoint, pagination);
-    let docs = super::doc(&text);
-    let deprecated = super::deprecated(&endpoint.deprecated);
+    let docs = super::tokens::doc(&text);
+    let deprecated = super::tokens::deprecated(&endpoint.deprecated);
     let mutability = if clamp.is_some() {
         quote! { mut }
     } else {
@@ -198,7 +197,7 @@ impl PagedFields<'_> {
     }
 }
 
-fn pages_doc(endpoint: &Endpoint, pagination: &crate::pagination::Pagination) -> String {
+fn pages_doc(endpoint: &Endpoint, pagination: &Pagination) -> String {
     let method = &endpoint.method_name;
     let style = match &pagination.style {
         PageStyle::Cursor { next, .. } => format!(

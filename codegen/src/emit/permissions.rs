@@ -1,8 +1,7 @@
 //! The `Permission` enum: the actions Stream checks on client-side requests.
 
-use super::doc;
-use super::ident;
 use super::rustdoc::prose;
+use super::tokens::{doc, ident};
 use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -1,7 +1,7 @@
 //! Objects, string enums and aliases.
 
 use super::rustdoc::{code, prose};
-use super::{deprecated, doc, ident, rust_type};
+use super::tokens::{deprecated, doc, ident, rust_type};
 use crate::model::{EnumValue, Field, Object, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -194,16 +194,20 @@ pub const MAX_CONSTRUCTOR_ARGS: usize = 3;
 /// Whether an object gets `new`: it has required fields, at most [`MAX_CONSTRUCTOR_ARGS`] of
 /// them, or no `Default` to build it with otherwise (multipart bodies).
 pub fn has_constructor(object: &Object) -> bool {
-    let required = object.fields.iter().filter(|f| !f.is_optional()).count();
-    match required {
+    match required_fields(object).count() {
         0 => !object.derives_default,
         n => n <= MAX_CONSTRUCTOR_ARGS || !object.derives_default,
     }
 }
 
+/// The fields that a constructor takes and a struct literal must set.
+fn required_fields(object: &Object) -> impl Iterator<Item = &Field> {
+    object.fields.iter().filter(|field| !field.is_optional())
+}
+
 /// The line of an object's doc that says how to build it without a constructor.
 fn literal_note(object: &Object) -> TokenStream {
-    let required = object.fields.iter().filter(|f| !f.is_optional()).count();
+    let required = required_fields(object).count();
     if required == 0 || has_constructor(object) {
         return quote! {};
     }
@@ -223,7 +227,7 @@ fn constructor(rust_name: &str, object: &Object) -> TokenStream {
     if !has_constructor(object) {
         return quote! {};
     }
-    let required: Vec<&Field> = object.fields.iter().filter(|f| !f.is_optional()).collect();
+    let required: Vec<&Field> = required_fields(object).collect();
     // Only a multipart body, which has no `Default`, gets here with many required fields.
     let allow = if required.len() > 7 {
         quote! { #[allow(clippy::too_many_arguments, reason = "a multipart body has no `Default` to build it from")] }

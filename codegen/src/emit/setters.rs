@@ -1,11 +1,11 @@
-//! Chainable setters of the objects `setters.rs` picks: one `#[must_use]` method per optional
+//! Chainable setters of the objects `lower/setters.rs` picks: one `#[must_use]` method per optional
 //! field, named after it, that sets it to `Some(value)` and returns the object, so that a
 //! request with many optional fields reads as one expression:
 //! `MessageRequest::default().text("Hi").pinned(true)`. Objects with custom data also get
 //! `custom(key, value)`.
 
 use super::schemas::{field_doc_text, param_type, param_value};
-use super::{deprecated, doc, ident};
+use super::tokens::{deprecated, doc, ident};
 use crate::model::{Field, Object};
 use proc_macro2::TokenStream;
 use quote::quote;

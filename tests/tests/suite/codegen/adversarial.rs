@@ -57,7 +57,9 @@ const FIELD_NAMES: &[&str] = &[
     "__map", "_", "id", "name", "text", "created_at", "std", "serde", "wire", "custom_data",
 ];
 
-/// Endpoint names: the runtime's `Client` methods, trait methods, `operations` items, and more.
+/// Endpoint names: the runtime's `Client` methods, names of its sending functions (`Send`,
+/// `Prepare`, `Attempt`: free functions, so these are accepted), trait methods, `operations`
+/// items, and more.
 #[rustfmt::skip]
 const ENDPOINT_NAMES: &[&str] = &[
     "Timeout", "ApiKey", "Builder", "BaseUrl", "Auth", "RetryPolicy", "Execute", "Send",

@@ -2,6 +2,13 @@
 //!
 //! Runs only on a spec that passed [`crate::validate`], so references resolve; where a name
 //! is missing anyway, lowering falls back to JSON instead of panicking.
+//!
+//! Two parts of this stage have modules of their own: `lower/pagination.rs` (an endpoint's
+//! `pagination:`, checked for `validate.rs` and lowered here) and [`setters`] (which objects get
+//! chainable setters, marked once the whole model is built).
+
+pub(crate) mod pagination;
+pub mod setters;
 
 use crate::ast::{Deprecation, FieldDef, Scalar, SchemaDef};
 use crate::model::*;
@@ -114,7 +121,7 @@ pub fn lower(files: &[SourceFile]) -> Api {
                     .collect(),
                 deprecated: Deprecation::note(&def.deprecated),
                 pagination: def.pagination.as_ref().and_then(|pagination| {
-                    crate::pagination::lower(
+                    pagination::lower(
                         pagination,
                         def,
                         |name| files.iter().find_map(|f| f.spec.schemas.get(name)),
@@ -183,7 +190,7 @@ pub fn lower(files: &[SourceFile]) -> Api {
         events,
         features,
     };
-    crate::setters::mark(&mut api);
+    setters::mark(&mut api);
     api
 }
 

@@ -1,5 +1,5 @@
-//! Which objects get chainable setters (stage 3, after lowering): the objects a caller builds
-//! to send, with many optional fields. `emit/setters.rs` writes the methods.
+//! Which objects get chainable setters (stage 3, once the model is lowered): the objects a
+//! caller builds to send, with many optional fields. `emit/setters.rs` writes the methods.
 //!
 //! An object is sent when it is a request body, the type of a query parameter, or reachable
 //! from one through its fields. Response and event objects are decoded, not built, so they get

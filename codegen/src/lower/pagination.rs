@@ -1,61 +1,12 @@
-//! `pagination:` of an endpoint: its checks (stage 2) and its lowering into [`Pagination`]
-//! (stage 3), read by `emit/pagination.rs` to write the `<method>_pages` stream methods.
+//! `pagination:` of an endpoint: its checks (stage 2, called by `validate.rs`) and its lowering
+//! into [`Pagination`] (stage 3), which `emit/pagination.rs` reads to write the `<method>_pages`
+//! stream methods.
 
 use crate::ast::{EndpointDef, FieldDef, PaginationDef, SchemaDef};
-use crate::model::Type;
+use crate::model::{PageLocation, PageStyle, Pagination, Type};
 use crate::naming;
 use crate::types::TypeExpr;
 use indexmap::IndexMap;
-
-/// How a paginated operation pages, resolved to Rust field names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pagination {
-    pub style: PageStyle,
-    /// Where the paging fields live.
-    pub location: PageLocation,
-    /// The response's list field (Rust name), and whether it is required (not an `Option`).
-    pub items: String,
-    pub items_required: bool,
-    /// The list's element type.
-    pub item_type: Type,
-    /// The request's page-size field (Rust name) and the API's maximum page size.
-    pub limit: String,
-    pub limit_max: Option<i64>,
-}
-
-/// Where the paging fields of a request live (`in:`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageLocation {
-    /// Fields of the JSON request body (`in: body`).
-    Body,
-    /// Query parameters (`in: query`).
-    Query,
-    /// Fields of an object sent JSON-encoded in one query parameter (`in: query.payload`).
-    QueryParam {
-        /// The parameter's Rust name.
-        param: String,
-        /// The parameter is required (not an `Option`).
-        required: bool,
-    },
-}
-
-/// The paging style, with the fields only it uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageStyle {
-    /// The response's `next` cursor goes into the request's field of the same name.
-    Cursor {
-        next: String,
-        /// The response's cursor is required (a `String`, not an `Option`).
-        next_required: bool,
-    },
-    /// The request's offset field advances by the items received, up to `max_offset`.
-    Offset {
-        offset: String,
-        max_offset: Option<i64>,
-        /// The offset is an `int64` (`i64`) rather than an `int32`.
-        wide: bool,
-    },
-}
 
 /// The styles `style:` accepts.
 const STYLES: &[&str] = &["cursor", "offset"];
