@@ -50,18 +50,44 @@ pub(crate) async fn read_limited(
     response: &mut reqwest::Response,
     limit: u64,
 ) -> Result<Limited, reqwest::Error> {
+    let limit_len = usize::try_from(limit).unwrap_or(usize::MAX);
+    let Some(first) = response.chunk().await? else {
+        return Ok(Limited {
+            bytes: Bytes::new(),
+            complete: true,
+            received: 0,
+        });
+    };
+    let mut received = first.len() as u64;
+    if received > limit {
+        // Keep what fits, for an error body's excerpt.
+        return Ok(Limited {
+            bytes: first.slice(..limit_len),
+            complete: false,
+            received,
+        });
+    }
+    // Most answers (a few kilobytes) come in one chunk: kept as it came, not copied.
+    let Some(mut chunk) = response.chunk().await? else {
+        return Ok(Limited {
+            bytes: first,
+            complete: true,
+            received,
+        });
+    };
     let reserve = response
         .content_length()
         .unwrap_or(0)
         .min(limit)
         .min(MAX_RESERVE);
     let mut body = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
-    let mut received = 0u64;
-    while let Some(chunk) = response.chunk().await? {
+    grow(&mut body, first.len(), limit);
+    body.extend_from_slice(&first);
+    loop {
         received = received.saturating_add(chunk.len() as u64);
         if received > limit {
             // Keep what fits, for an error body's excerpt; drop the rest of the chunk.
-            let room = usize::try_from(limit).unwrap_or(usize::MAX) - body.len();
+            let room = limit_len - body.len();
             grow(&mut body, room, limit);
             body.extend_from_slice(&chunk[..room]);
             return Ok(Limited {
@@ -72,6 +98,10 @@ pub(crate) async fn read_limited(
         }
         grow(&mut body, chunk.len(), limit);
         body.extend_from_slice(&chunk);
+        match response.chunk().await? {
+            Some(next) => chunk = next,
+            None => break,
+        }
     }
     Ok(Limited {
         bytes: body.into(),

@@ -1063,6 +1063,51 @@ async fn every_request_sends_a_user_agent() {
     assert!(matches!(error, Error::Config(_)), "{error:?}");
 }
 
+/// A chunked 200 answer without `Content-Length`, whose JSON body comes as these chunks.
+fn chunked(chunks: &[&str]) -> Reply {
+    let mut bytes = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+        transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+        .to_vec();
+    for chunk in chunks {
+        bytes.extend_from_slice(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes());
+    }
+    bytes.extend_from_slice(b"0\r\n\r\n");
+    Reply::Send(bytes)
+}
+
+#[tokio::test]
+async fn a_body_without_a_length_is_held_to_the_limit_in_one_chunk_or_many() {
+    // A body in one chunk is kept as it came; in several, it is gathered: the limit holds for
+    // both, and what fits is decoded the same.
+    let one = [r#"{"duration":"1ms"}"#];
+    let two = [r#"{"duration":"#, r#""1ms"}"#];
+    let server =
+        RawServer::start([chunked(&one), chunked(&two), chunked(&one), chunked(&two)]).await;
+    let client = client(&server);
+    let exact = one[0].len() as u64;
+    for _ in 0..2 {
+        let app = client
+            .get_app()
+            .max_body_size(exact)
+            .await
+            .expect("a body of exactly the limit is read");
+        assert_eq!(app.duration, "1ms");
+    }
+    for _ in 0..2 {
+        let error = client
+            .get_app()
+            .max_body_size(exact - 1)
+            .await
+            .expect_err("one byte over");
+        match error {
+            Error::BodyTooLarge {
+                limit, received, ..
+            } => assert_eq!((limit, received), (exact - 1, exact)),
+            other => panic!("expected BodyTooLarge, got {other:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_call_can_set_its_own_body_limit() {
     let body = r#"{"duration":"1ms"}"#;
