@@ -593,6 +593,20 @@ pub fn channel_config_json() -> serde_json::Value {
     })
 }
 
+/// The folders of `tests/fixtures/<kind>/` (one fixture each), in name order.
+pub fn fixture_dirs(kind: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(kind);
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixture folder exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 /// The spec files of a fixture folder as `(path relative to tests/, text)`, in name order,
 /// ready for `stream_chat_codegen::generate_texts`.
 pub fn fixture_spec_texts(dir: &std::path::Path) -> Vec<(String, String)> {

@@ -3,23 +3,10 @@
 //! broken specs, and the real spec compared with itself.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use stream_chat_codegen::diff::{self, classify, render::Format, FailOn, Report};
-use stream_chat_tests::fixture_spec_texts;
-
-fn cases(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(kind);
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("fixture folder exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
+use stream_chat_tests::{fixture_dirs, fixture_spec_texts};
 
 fn name(dir: &Path) -> String {
     dir.file_name().unwrap().to_string_lossy().into_owned()
@@ -40,7 +27,7 @@ fn report(dir: &Path) -> Report {
 
 #[test]
 fn every_case_in_every_format() {
-    for dir in cases("diff") {
+    for dir in fixture_dirs("diff") {
         let case = name(&dir);
         let report = report(&dir);
         for (format, suffix) in [
@@ -126,7 +113,7 @@ fn planted_changes_are_classified_right() {
 fn the_fixtures_exercise_every_rule() {
     let mut wire = BTreeSet::new();
     let mut rust = BTreeSet::new();
-    for dir in cases("diff") {
+    for dir in fixture_dirs("diff") {
         for change in report(&dir).changes {
             wire.insert(change.wire.id);
             rust.insert(change.rust.id);
@@ -150,7 +137,7 @@ fn the_fixtures_exercise_every_rule() {
 #[test]
 fn markdown_folds_no_breaking_or_major_change() {
     let mut open_for_major_only = 0;
-    for dir in cases("diff") {
+    for dir in fixture_dirs("diff") {
         let markdown = Format::Markdown.render(&report(&dir));
         for section in markdown.split("\n<details").skip(1) {
             let important =
@@ -172,7 +159,7 @@ fn markdown_folds_no_breaking_or_major_change() {
 
 #[test]
 fn json_output_is_versioned_and_parses() {
-    let report = report(&cases("diff")[0]);
+    let report = report(&fixture_dirs("diff")[0]);
     let value: serde_json::Value =
         serde_json::from_str(&Format::Json.render(&report)).expect("valid JSON");
     assert_eq!(value["format_version"], 1);
@@ -185,7 +172,7 @@ fn json_output_is_versioned_and_parses() {
 #[test]
 fn fail_on_decides_by_wire_release_or_any_change() {
     let dir = |case: &str| {
-        cases("diff")
+        fixture_dirs("diff")
             .into_iter()
             .find(|d| name(d) == case)
             .expect("case exists")
@@ -205,7 +192,7 @@ fn fail_on_decides_by_wire_release_or_any_change() {
 
 #[test]
 fn broken_specs_are_reported_with_file_and_line() {
-    for dir in cases("diff_invalid") {
+    for dir in fixture_dirs("diff_invalid") {
         let error = diff::diff_texts(
             fixture_spec_texts(&dir.join("base")),
             fixture_spec_texts(&dir.join("head")),

@@ -16,13 +16,7 @@ const DOCUMENTED: &[&str] = &["docs", "hostile_names"];
 #[test]
 fn every_fixture_compiles_without_warnings() {
     let root = workspace_root();
-    let mut fixtures: Vec<std::path::PathBuf> =
-        std::fs::read_dir(root.join("tests/fixtures/codegen"))
-            .expect("fixtures")
-            .map(|e| e.expect("readable entry").path())
-            .filter(|p| p.is_dir())
-            .collect();
-    fixtures.sort();
+    let fixtures = stream_chat_tests::fixture_dirs("codegen");
     let mut workspace = CheckWorkspace::new("fixtures");
     for fixture in &fixtures {
         let name = fixture.file_name().unwrap().to_string_lossy().into_owned();

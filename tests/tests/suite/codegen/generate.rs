@@ -1,26 +1,11 @@
 //! Snapshots of the generator: its output for one small fixture spec per language feature, and
 //! its messages for broken specs. `cargo insta review` shows what a change does.
 
-use std::path::{Path, PathBuf};
-
-use stream_chat_tests::fixture_spec_texts;
-
-fn fixtures(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(kind);
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("fixture folder exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
+use stream_chat_tests::{fixture_dirs, fixture_spec_texts};
 
 #[test]
 fn generated_code_for_each_language_feature() {
-    for dir in fixtures("codegen") {
+    for dir in fixture_dirs("codegen") {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let files = stream_chat_codegen::generate_texts(fixture_spec_texts(&dir))
             .unwrap_or_else(|problems| panic!("fixture {name} is valid, but:\n{problems}"));
@@ -34,7 +19,7 @@ fn generated_code_for_each_language_feature() {
 
 #[test]
 fn validation_messages_for_broken_specs() {
-    for dir in fixtures("invalid") {
+    for dir in fixture_dirs("invalid") {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let problems = match stream_chat_codegen::generate_texts(fixture_spec_texts(&dir)) {
             Ok(_) => panic!("fixture {name} is broken on purpose, but it generated"),
@@ -46,7 +31,7 @@ fn validation_messages_for_broken_specs() {
 
 #[test]
 fn generation_is_deterministic() {
-    for dir in fixtures("codegen") {
+    for dir in fixture_dirs("codegen") {
         let first =
             stream_chat_codegen::generate_texts(fixture_spec_texts(&dir)).expect("valid fixture");
         let second =
