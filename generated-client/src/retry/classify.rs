@@ -109,27 +109,7 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn http(status: u16) -> Error {
-        Error::Http {
-            operation: "Op",
-            status,
-            body: crate::ErrorBody::default(),
-            rate_limit: None,
-            attempts: 1,
-        }
-    }
-
-    const GET: Call = Call {
-        method: Method::Get,
-        idempotent: false,
-        connect_error_is_unsent: true,
-    };
-    const POST: Call = Call {
-        method: Method::Post,
-        idempotent: false,
-        connect_error_is_unsent: true,
-    };
+    use crate::retry::test_fixtures::{http, GET, POST};
 
     #[test]
     fn each_failure_has_one_reason() {

@@ -65,6 +65,7 @@ impl RetryPolicy {
 mod tests {
     use super::*;
     use crate::operation::Method;
+    use crate::retry::test_fixtures::{http, GET, POST};
 
     impl Decision {
         /// The wait of a retry, `None` when giving up.
@@ -75,27 +76,6 @@ mod tests {
             }
         }
     }
-
-    fn http(status: u16) -> Error {
-        Error::Http {
-            operation: "Op",
-            status,
-            body: crate::ErrorBody::default(),
-            rate_limit: None,
-            attempts: 1,
-        }
-    }
-
-    const GET: Call = Call {
-        method: Method::Get,
-        idempotent: false,
-        connect_error_is_unsent: true,
-    };
-    const POST: Call = Call {
-        method: Method::Post,
-        idempotent: false,
-        connect_error_is_unsent: true,
-    };
 
     #[test]
     fn none_never_retries() {
